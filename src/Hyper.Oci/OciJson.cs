@@ -1,0 +1,41 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Hyper.Oci;
+
+/// <summary>The JSON settings every OCI document is read and written with.</summary>
+public static class OciJson
+{
+    /// <summary>
+    /// Compact output, null members left out, and only the characters JSON requires escaped: the
+    /// default encoder would write <c>+</c> in media types as <c>\u002B</c>, which other tools
+    /// would hash and compare differently.
+    /// </summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.General)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        AllowTrailingCommas = false,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+        PropertyNameCaseInsensitive = false,
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+
+    /// <summary>Serializes <paramref name="value"/> to UTF-8 bytes with <see cref="Options"/>.</summary>
+    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+
+    /// <summary>Deserializes <paramref name="json"/>; throws <see cref="InvalidOciDocumentException"/> on bad input.</summary>
+    public static T Deserialize<T>(ReadOnlySpan<byte> json, string what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Options)
+                ?? throw new InvalidOciDocumentException($"{what} is JSON null, expected an object");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOciDocumentException($"{what} is not valid: {e.Message}", e);
+        }
+    }
+}

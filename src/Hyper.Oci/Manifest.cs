@@ -92,7 +92,8 @@ public sealed class Manifest
     /// <param name="contentType">The media type it was sent with (HTTP Content-Type), if any.</param>
     public static Manifest Parse(ReadOnlySpan<byte> bytes, string? contentType = null)
     {
-        var declared = ReadDeclaredShape(bytes);
+        var copy = bytes.ToArray();
+        var declared = ReadDeclaredShape(copy);
         contentType = NormalizeContentType(contentType);
         if (declared.MediaType is { } field && contentType is not null && contentType != field
             && MediaTypes.IsManifest(contentType))
@@ -103,7 +104,6 @@ public sealed class Manifest
         var mediaType = declared.MediaType ?? contentType ?? declared.GuessedMediaType
             ?? throw new InvalidOciDocumentException("manifest has no mediaType, and none was given with it");
 
-        var copy = bytes.ToArray();
         switch (mediaType)
         {
             case MediaTypes.OciManifest or MediaTypes.DockerManifest:
@@ -142,17 +142,13 @@ public sealed class Manifest
     private readonly record struct DeclaredShape(string? MediaType, string? GuessedMediaType);
 
     /// <summary>Reads just enough of the document to know what it is, without binding it to a type.</summary>
-    private static DeclaredShape ReadDeclaredShape(ReadOnlySpan<byte> bytes)
+    private static DeclaredShape ReadDeclaredShape(byte[] bytes)
     {
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
-            document = JsonDocument.ParseValue(ref reader);
-            if (reader.Read())
-            {
-                throw new InvalidOciDocumentException("manifest has data after its JSON object");
-            }
+            // Rejects comments, trailing commas and anything after the object, as Go's decoder does.
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {

@@ -1,12 +1,6 @@
-using System.CommandLine;
-
 namespace Hyper.Registry;
 
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        var root = new RootCommand("hyperregistry: an OCI Distribution registry.");
-        return root.Parse(args).Invoke();
-    }
+    private static Task<int> Main(string[] args) => HyperregistryCommand.Create().Parse(args).InvokeAsync();
 }

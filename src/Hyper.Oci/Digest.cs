@@ -87,7 +87,7 @@ public readonly record struct Digest : ISpanParsable<Digest>
             }
         }
 
-        result = new Digest(algorithm == Sha256 ? Sha256 : Sha512, encoded.ToString());
+        result = new Digest(expectedLength == 64 ? Sha256 : Sha512, encoded.ToString());
         error = null;
         return true;
     }

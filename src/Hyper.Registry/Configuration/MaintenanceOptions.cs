@@ -1,0 +1,6 @@
+namespace Hyper.Registry.Configuration;
+
+public sealed class MaintenanceOptions
+{
+    public UploadPurgingOptions UploadPurging { get; set; } = new();
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Hyper.Registry.Configuration;
+using Hyper.Registry.Core;
+using Hyper.Registry.Metadata;
+
+namespace Hyper.Registry.Api;
+
+/// <summary>
+/// The HTTP face of the registry: one handler for everything under <c>/v2/</c>, dispatching on the
+/// URL shape (<see cref="RegistryRoute"/>) and the method, and answering every failure with the
+/// spec's error body. Split by endpoint family into partial files.
+/// </summary>
+public sealed partial class RegistryEndpoints(
+    RepositoryBlobs repositoryBlobs,
+    BlobUploads uploads,
+    RepositoryManifests manifests,
+    IMetadataStore metadata,
+    RegistryOptions options,
+    ILogger<RegistryEndpoints> logger)
+{
+    private const string JsonContentType = "application/json";
+
+    /// <summary>
+    /// Smallest chunk this registry asks for in <c>OCI-Chunk-Min-Length</c>: tiny chunks cost a request
+    /// each, so clients that honour the hint send at least this much per PATCH.
+    /// </summary>
+    private const int ChunkMinLength = 64 * 1024;
+
+    /// <summary>Handles a request for <c>/v2/{path}</c>.</summary>
+    public async Task HandleAsync(HttpContext context, string path)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        try
+        {
+            if (RegistryRoute.Parse(path) is not { } route)
+            {
+                throw new RegistryException(RegistryErrorCode.NameUnknown, $"no registry endpoint at /v2/{path}");
+            }
+
+            if (route.Repository.Length > 0)
+            {
+                RegistryNames.EnsureValidRepository(route.Repository);
+            }
+
+            await DispatchAsync(context, route).ConfigureAwait(false);
+        }
+        catch (RegistryException e)
+        {
+            await WriteErrorAsync(context, e).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or BadHttpRequestException
+            && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-request; nothing can be answered. What was stored stays consistent.
+            Log.ClientAborted(logger, context.Request.Method, context.Request.Path);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await WriteErrorAsync(context, new RegistryException(RegistryErrorCode.BlobUploadInvalid, $"bad request: {e.Message}")).ConfigureAwait(false);
+        }
+    }
+
+    private Task DispatchAsync(HttpContext context, RegistryRoute route)
+    {
+        var method = context.Request.Method;
+        var ct = context.RequestAborted;
+        return (route.Kind, method) switch
+        {
+            (RouteKind.Base, "GET" or "HEAD") => WriteJsonAsync(context, StatusCodes.Status200OK, new { }),
+            (RouteKind.Catalog, "GET") => GetCatalogAsync(context, ct),
+            (RouteKind.Tags, "GET") => GetTagsAsync(context, route.Repository, ct),
+            (RouteKind.Referrers, "GET") => GetReferrersAsync(context, route, ct),
+            (RouteKind.Manifest, "GET" or "HEAD") => GetManifestAsync(context, route, ct),
+            (RouteKind.Manifest, "PUT") => PutManifestAsync(context, route, ct),
+            (RouteKind.Manifest, "DELETE") => DeleteManifestAsync(context, route, ct),
+            (RouteKind.Blob, "GET" or "HEAD") => GetBlobAsync(context, route, ct),
+            (RouteKind.Blob, "DELETE") => DeleteBlobAsync(context, route, ct),
+            (RouteKind.UploadStart, "POST") => StartUploadAsync(context, route.Repository, ct),
+            (RouteKind.Upload, "PATCH") => PatchUploadAsync(context, route, ct),
+            (RouteKind.Upload, "PUT") => CompleteUploadAsync(context, route, ct),
+            (RouteKind.Upload, "GET") => GetUploadAsync(context, route, ct),
+            (RouteKind.Upload, "DELETE") => CancelUploadAsync(context, route, ct),
+            _ => throw new RegistryException(RegistryErrorCode.Unsupported, $"{method} is not supported on /v2/{(route.Repository.Length > 0 ? route.Repository + "/…" : string.Empty)}"),
+        };
+    }
+
+    private string Url(string pathAfterV2) => $"{options.Http.Host.TrimEnd('/')}/v2/{pathAfterV2}";
+
+    private static Task WriteJsonAsync<T>(HttpContext context, int status, T body, string contentType = JsonContentType)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, ApiJson.Options, context.RequestAborted);
+    }
+
+    private static Task WriteEmptyAsync(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentLength = 0;
+        return Task.CompletedTask;
+    }
+
+    private async Task WriteErrorAsync(HttpContext context, RegistryException error)
+    {
+        Log.RequestRejected(logger, context.Request.Method, context.Request.Path, error.Error.Code, error.Message);
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return;
+        }
+
+        context.Response.Clear();
+        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        foreach (var (name, value) in error.Headers ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        var body = new ErrorBody([new ErrorEntry(error.Error.Code, error.Message, error.Detail)]);
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.StatusCode = (int)error.Error.Status;
+            return;
+        }
+
+        await WriteJsonAsync(context, (int)error.Error.Status, body).ConfigureAwait(false);
+    }
+
+    private sealed record ErrorBody(IReadOnlyList<ErrorEntry> Errors);
+
+    private sealed record ErrorEntry(string Code, string Message, object? Detail);
+}

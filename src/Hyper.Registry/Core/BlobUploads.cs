@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Hyper.Oci;
+using Hyper.Registry.Metadata;
+using Hyper.Registry.Storage;
+
+namespace Hyper.Registry.Core;
+
+/// <summary>
+/// Upload sessions (distribution-spec "Pushing blobs"): monolithic, chunked and streamed uploads,
+/// resumption from the size the registry reports, and expiry of abandoned sessions.
+/// </summary>
+/// <remarks>
+/// Each session keeps a running hash in memory while its chunks arrive in order, so finishing a
+/// 512 MiB upload does not read it back. When the hash is missing or out of step (a restart, another
+/// replica took a chunk, a chunk failed midway) the data is hashed from storage instead.
+/// </remarks>
+public sealed class BlobUploads(IBlobStore blobs, IMetadataStore metadata, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, UploadState> _states = new(StringComparer.Ordinal);
+
+    /// <summary>Opens a session for <paramref name="repository"/> hashing with <paramref name="digestAlgorithm"/>.</summary>
+    public async Task<UploadRecord> StartAsync(string repository, string digestAlgorithm, CancellationToken cancellationToken)
+    {
+        if (!Digest.IsSupportedAlgorithm(digestAlgorithm))
+        {
+            throw new RegistryException(RegistryErrorCode.DigestInvalid, $"digest algorithm '{digestAlgorithm}' is not supported: use sha256 or sha512");
+        }
+
+        var now = clock.GetUtcNow();
+        var upload = new UploadRecord(Guid.NewGuid().ToString("D"), repository, now, now, digestAlgorithm);
+        await blobs.CreateUploadAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+        await metadata.CreateUploadAsync(upload, cancellationToken).ConfigureAwait(false);
+        return upload;
+    }
+
+    /// <summary>Stores a whole blob sent in one request (POST or PUT with <c>?digest=</c>) and links it.</summary>
+    public async Task<long> PutMonolithicAsync(string repository, Digest digest, Stream content, long? contentLength, CancellationToken cancellationToken)
+    {
+        long size;
+        try
+        {
+            size = await blobs.PutAsync(digest, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DigestMismatchException e)
+        {
+            throw DigestInvalid(digest, e.Message);
+        }
+
+        if (contentLength is { } expected && expected != size)
+        {
+            throw new RegistryException(RegistryErrorCode.SizeInvalid, $"Content-Length was {expected} but {size} bytes arrived");
+        }
+
+        await metadata.LinkBlobAsync(repository, digest, size, cancellationToken).ConfigureAwait(false);
+        return size;
+    }
+
+    /// <summary>
+    /// Appends a chunk. With <paramref name="rangeStart"/> (from Content-Range) the chunk must start at the
+    /// current size, else 416; without it the data is appended wherever the upload is.
+    /// </summary>
+    public async Task<long> AppendAsync(string repository, string uploadId, Stream content, long? rangeStart, long? rangeEnd, CancellationToken cancellationToken)
+    {
+        var upload = await GetAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        var state = _states.GetOrAdd(uploadId, _ => new UploadState());
+        await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var size = await blobs.GetUploadSizeAsync(uploadId, cancellationToken).ConfigureAwait(false)
+                ?? throw UploadUnknown(uploadId);
+            var offset = rangeStart ?? size;
+            if (offset != size || (rangeEnd is { } end && end < offset))
+            {
+                throw RangeInvalid(uploadId, size, $"chunk starts at {offset} but the upload has {size} bytes: send the chunk that starts at {size}");
+            }
+
+            var newSize = await AppendHashedAsync(upload, state, size, content, cancellationToken).ConfigureAwait(false);
+            if (rangeEnd is { } last && newSize != last + 1)
+            {
+                // The bytes are kept: the client learns the real size from Range and resumes from there.
+                throw new RegistryException(
+                    RegistryErrorCode.SizeInvalid,
+                    $"Content-Range ended at {last} but the upload now ends at {newSize - 1}")
+                { Headers = RangeHeaders(uploadId, newSize) };
+            }
+
+            await metadata.TouchUploadAsync(uploadId, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return newSize;
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    /// <summary>How many bytes the session has, for <c>GET</c> on the upload URL.</summary>
+    public async Task<long> GetSizeAsync(string repository, string uploadId, CancellationToken cancellationToken)
+    {
+        _ = await GetAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        return await blobs.GetUploadSizeAsync(uploadId, cancellationToken).ConfigureAwait(false) ?? throw UploadUnknown(uploadId);
+    }
+
+    /// <summary>
+    /// Finishes a session: appends the last chunk, if any, checks the whole content against
+    /// <paramref name="digest"/>, and moves it into place. A wrong digest ends the session (DIGEST_INVALID).
+    /// </summary>
+    public async Task<long> CompleteAsync(string repository, string uploadId, Digest digest, Stream content, long? rangeStart, CancellationToken cancellationToken)
+    {
+        var upload = await GetAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        var state = _states.GetOrAdd(uploadId, _ => new UploadState());
+        await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var size = await blobs.GetUploadSizeAsync(uploadId, cancellationToken).ConfigureAwait(false)
+                ?? throw UploadUnknown(uploadId);
+            if (rangeStart is { } start && start != size)
+            {
+                throw RangeInvalid(uploadId, size, $"last chunk starts at {start} but the upload has {size} bytes");
+            }
+
+            size = await AppendHashedAsync(upload, state, size, content, cancellationToken).ConfigureAwait(false);
+            var actual = state.Hasher is { } hasher && hasher.Length == size && hasher.Algorithm == digest.Algorithm
+                ? hasher.GetDigest()
+                : await HashStoredAsync(uploadId, digest.Algorithm, cancellationToken).ConfigureAwait(false);
+            if (actual != digest)
+            {
+                await ForgetAsync(uploadId, cancellationToken).ConfigureAwait(false);
+                throw DigestInvalid(digest, $"upload content has digest {actual}, not {digest}; the upload was discarded, push the blob again");
+            }
+
+            if (await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await blobs.CommitUploadAsync(uploadId, digest, cancellationToken).ConfigureAwait(false);
+            }
+
+            await metadata.LinkBlobAsync(repository, digest, size, cancellationToken).ConfigureAwait(false);
+            await ForgetAsync(uploadId, cancellationToken).ConfigureAwait(false);
+            return size;
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    /// <summary>Cancels a session and drops its data.</summary>
+    public async Task CancelAsync(string repository, string uploadId, CancellationToken cancellationToken)
+    {
+        _ = await GetAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        await ForgetAsync(uploadId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes sessions untouched since <paramref name="cutoff"/>; returns how many.</summary>
+    public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var expired = await metadata.ListUploadsTouchedBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
+        foreach (var upload in expired)
+        {
+            await ForgetAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return expired.Count;
+    }
+
+    /// <summary>The <c>Range</c> and <c>Docker-Upload-UUID</c> headers that tell a client where an upload stands.</summary>
+    public static Dictionary<string, string> RangeHeaders(string uploadId, long size) => new()
+    {
+        // An empty upload is reported as 0-0, as Distribution does; clients read it as "start at 0".
+        ["Range"] = $"0-{Math.Max(0, size - 1)}",
+        ["Docker-Upload-UUID"] = uploadId,
+    };
+
+    private async Task<long> AppendHashedAsync(UploadRecord upload, UploadState state, long size, Stream content, CancellationToken cancellationToken)
+    {
+        if (size == 0 && state.Hasher is null)
+        {
+            state.Hasher = new DigestHasher(upload.DigestAlgorithm);
+        }
+
+        if (state.Hasher is { } hasher && hasher.Length == size)
+        {
+            try
+            {
+                return await blobs.AppendUploadAsync(upload.Id, size, new HashingReadStream(content, hasher), cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Bytes read but perhaps not written: the running hash can no longer be trusted.
+                state.Hasher = null;
+                hasher.Dispose();
+                throw;
+            }
+        }
+
+        return await blobs.AppendUploadAsync(upload.Id, size, content, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Digest> HashStoredAsync(string uploadId, string algorithm, CancellationToken cancellationToken)
+    {
+        var stream = await blobs.OpenUploadAsync(uploadId, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await Digest.ComputeAsync(stream, algorithm, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ForgetAsync(string uploadId, CancellationToken cancellationToken)
+    {
+        if (_states.TryRemove(uploadId, out var state))
+        {
+            state.Hasher?.Dispose();
+        }
+
+        await blobs.DeleteUploadAsync(uploadId, cancellationToken).ConfigureAwait(false);
+        await metadata.DeleteUploadAsync(uploadId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<UploadRecord> GetAsync(string repository, string uploadId, CancellationToken cancellationToken) =>
+        await metadata.GetUploadAsync(repository, uploadId, cancellationToken).ConfigureAwait(false) ?? throw UploadUnknown(uploadId);
+
+    private static RegistryException UploadUnknown(string uploadId) =>
+        new(RegistryErrorCode.BlobUploadUnknown, $"upload {uploadId} is unknown: it finished, was cancelled or expired; start a new one");
+
+    private static RegistryException RangeInvalid(string uploadId, long size, string message) =>
+        new(RegistryErrorCode.BlobUploadInvalid.WithStatus(HttpStatusCode.RequestedRangeNotSatisfiable), message)
+        {
+            Headers = RangeHeaders(uploadId, size),
+        };
+
+    private static RegistryException DigestInvalid(Digest digest, string message) =>
+        new(RegistryErrorCode.DigestInvalid, message, new { digest = digest.ToString() });
+
+    /// <summary>Per-session state of this process: a gate so chunks of one session do not interleave, and the running hash.</summary>
+    private sealed class UploadState
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public DigestHasher? Hasher { get; set; }
+    }
+}

@@ -1,0 +1,45 @@
+using Hyper.Registry.Configuration;
+
+namespace Hyper.Registry.Core;
+
+/// <summary>
+/// Removes upload sessions nobody has touched for <c>storage.maintenance.uploadpurging.age</c>,
+/// every <c>interval</c> (Distribution's upload purging, with its setting names).
+/// </summary>
+public sealed partial class UploadPurging(BlobUploads uploads, RegistryOptions options, TimeProvider clock, ILogger<UploadPurging> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Storage.Maintenance.UploadPurging;
+        if (!settings.Enabled)
+        {
+            return;
+        }
+
+        var age = GoDuration.Parse(settings.Age);
+        using var timer = new PeriodicTimer(GoDuration.Parse(settings.Interval), clock);
+        do
+        {
+            try
+            {
+                var purged = await uploads.PurgeAsync(clock.GetUtcNow() - age, stoppingToken).ConfigureAwait(false);
+                if (purged > 0)
+                {
+                    LogPurged(logger, purged, age);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogPurgeFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "removed {Count} upload sessions untouched for {Age}")]
+    private static partial void LogPurged(ILogger logger, int count, TimeSpan age);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "purging expired uploads failed; will retry at the next interval")]
+    private static partial void LogPurgeFailed(ILogger logger, Exception exception);
+}

@@ -9,7 +9,7 @@ namespace Hyper.Registry.Metadata;
 /// <param name="Subject">The manifest it refers to, for the referrers API.</param>
 /// <param name="ArtifactType">What the referrers API reports (artifactType, else config media type).</param>
 /// <param name="Annotations">Its annotations, reported by the referrers API.</param>
-/// <param name="References">Blobs and child manifests it needs (config, layers, index entries).</param>
+/// <param name="References">Blobs and child manifests it needs (config, layers, index entries); a set: stores keep neither repeats nor order.</param>
 public sealed record ManifestRecord(
     Digest Digest,
     string MediaType,

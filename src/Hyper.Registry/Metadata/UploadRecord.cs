@@ -1,6 +1,9 @@
 namespace Hyper.Registry.Metadata;
 
-/// <summary>An upload session: which repository it pushes to, and when it was started and last used.</summary>
+/// <summary>
+/// An upload session: which repository it pushes to, and when it was started and last used. Stores keep
+/// the times to the microsecond and return them in UTC.
+/// </summary>
 /// <param name="Id">The session id in the upload URL (a GUID; never a path).</param>
 /// <param name="Repository">The repository the session belongs to.</param>
 /// <param name="Started">When the session was created.</param>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+
 using Hyper.Registry.Configuration;
 
 namespace Hyper.Registry;

@@ -3,6 +3,7 @@ using Hyper.Registry.Configuration;
 using Hyper.Registry.Core;
 using Hyper.Registry.Metadata;
 using Hyper.Registry.Storage;
+
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Hyper.Registry;

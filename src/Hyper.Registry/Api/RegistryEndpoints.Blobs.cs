@@ -1,5 +1,6 @@
 using Hyper.Oci;
 using Hyper.Registry.Core;
+
 using Microsoft.Net.Http.Headers;
 
 namespace Hyper.Registry.Api;

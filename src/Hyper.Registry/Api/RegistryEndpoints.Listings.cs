@@ -1,4 +1,5 @@
 using System.Globalization;
+
 using Hyper.Oci;
 using Hyper.Registry.Core;
 

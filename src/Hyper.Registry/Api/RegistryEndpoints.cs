@@ -1,4 +1,5 @@
 using System.Text.Json;
+
 using Hyper.Registry.Configuration;
 using Hyper.Registry.Core;
 using Hyper.Registry.Metadata;

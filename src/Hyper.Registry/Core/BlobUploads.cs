@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+
 using Hyper.Oci;
 using Hyper.Registry.Metadata;
 using Hyper.Registry.Storage;

@@ -1,4 +1,5 @@
 using System.Net;
+
 using Hyper.Oci;
 using Hyper.Registry.Configuration;
 using Hyper.Registry.Metadata;

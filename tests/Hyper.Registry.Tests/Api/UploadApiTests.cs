@@ -175,8 +175,14 @@ public sealed class UploadApiTests(RegistryFixture fixture) : IClassFixture<Regi
         var content = RandomNumberGenerator.GetBytes(200_000);
         var location = await StartAsync(repository);
 
-        // Announce 200,000 bytes, send 50,000, then hang up: what a killed client does.
-        await SendRawAndCloseAsync($"PATCH {location} HTTP/1.1\r\nHost: {Registry.HostAndPort}\r\nContent-Type: application/octet-stream\r\nContent-Length: {content.Length}\r\n\r\n", content[..50_000]);
+        // Announce 200,000 bytes, send 50,000, then hang up once they have arrived: a killed client.
+        using (var socket = await SendRawAsync($"PATCH {location} HTTP/1.1\r\nHost: {Registry.HostAndPort}\r\nContent-Type: application/octet-stream\r\nContent-Length: {content.Length}\r\n\r\n", content[..50_000]))
+        {
+            // The server holds what it read in its copy buffer while the request lasts; give it time to read.
+            await Task.Delay(300);
+            socket.Client.Shutdown(SocketShutdown.Both);
+        }
+
         var received = await WaitForUploadSizeAsync(location, 50_000);
         using var resumed = await PatchAsync(location, content[(int)received..], $"{received}-{content.Length - 1}");
         using var put = await Registry.SendAsync(HttpMethod.Put, $"{location}?digest={Digest.Compute(content)}");
@@ -194,7 +200,12 @@ public sealed class UploadApiTests(RegistryFixture fixture) : IClassFixture<Regi
         var content = RandomNumberGenerator.GetBytes(100_000);
         var digest = Digest.Compute(content);
 
-        await SendRawAndCloseAsync($"POST /v2/{repository}/blobs/uploads/?digest={digest} HTTP/1.1\r\nHost: {Registry.HostAndPort}\r\nContent-Type: application/octet-stream\r\nContent-Length: {content.Length}\r\n\r\n", content[..30_000]);
+        using (var socket = await SendRawAsync($"POST /v2/{repository}/blobs/uploads/?digest={digest} HTTP/1.1\r\nHost: {Registry.HostAndPort}\r\nContent-Type: application/octet-stream\r\nContent-Length: {content.Length}\r\n\r\n", content[..30_000]))
+        {
+            await Task.Delay(200);
+            socket.Client.Shutdown(SocketShutdown.Both);
+        }
+
         await Task.Delay(200);
         using var get = await Registry.Client.GetAsync($"/v2/{repository}/blobs/{digest}");
 
@@ -217,15 +228,16 @@ public sealed class UploadApiTests(RegistryFixture fixture) : IClassFixture<Regi
             }
         });
 
-    private async Task SendRawAndCloseAsync(string head, byte[] partialBody)
+    /// <summary>Sends a request head and part of its body, and leaves the connection open.</summary>
+    private async Task<TcpClient> SendRawAsync(string head, byte[] partialBody)
     {
-        using var socket = new TcpClient();
+        var socket = new TcpClient();
         await socket.ConnectAsync(Registry.BaseAddress.Host, Registry.BaseAddress.Port);
         var stream = socket.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
         await stream.WriteAsync(partialBody);
         await stream.FlushAsync();
-        socket.Client.Shutdown(SocketShutdown.Both);
+        return socket;
     }
 
     /// <summary>The server notices the hang-up asynchronously; poll until the session reports its size.</summary>

@@ -87,7 +87,8 @@ public readonly record struct Digest : ISpanParsable<Digest>
             }
         }
 
-        result = new Digest(algorithm == Sha256 ? Sha256 : Sha512, encoded.ToString());
+        // Pattern matching compares span contents; `==` on spans would compare where they point.
+        result = new Digest(algorithm is Sha256 ? Sha256 : Sha512, encoded.ToString());
         error = null;
         return true;
     }

@@ -79,7 +79,8 @@ public static class OciArchive
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentException.ThrowIfNullOrWhiteSpace(destinationDirectory);
-        var destination = Path.GetFullPath(destinationDirectory);
+        // Without the trailing separator, "dest/" would have its staging directory made inside itself.
+        var destination = Path.TrimEndingDirectorySeparator(Path.GetFullPath(destinationDirectory));
         if (File.Exists(destination))
         {
             throw new IOException($"cannot unpack an OCI archive into '{destination}': it is a file; choose a new or empty directory");

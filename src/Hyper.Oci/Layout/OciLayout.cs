@@ -46,7 +46,7 @@ public sealed class OciLayout
     public static async Task<OciLayout> CreateAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var layout = new OciLayout(System.IO.Path.GetFullPath(path));
+        var layout = new OciLayout(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path)));
         if (File.Exists(layout.Path))
         {
             throw new IOException($"cannot create an OCI layout at '{layout.Path}': it is a file; choose a directory");
@@ -76,7 +76,7 @@ public sealed class OciLayout
     public static async Task<OciLayout> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var layout = new OciLayout(System.IO.Path.GetFullPath(path));
+        var layout = new OciLayout(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path)));
         if (!Directory.Exists(layout.Path))
         {
             throw new DirectoryNotFoundException($"there is no OCI layout at '{layout.Path}': the directory does not exist");
@@ -302,7 +302,8 @@ public sealed class OciLayout
 
         foreach (var needed in manifest.Blobs.Concat(manifest.Children))
         {
-            if (!HasBlob(needed.Digest))
+            // Foreign layers (with urls) are fetched from elsewhere and are not expected in a layout.
+            if (needed.Urls is not { Count: > 0 } && !HasBlob(needed.Digest))
             {
                 throw new InvalidOperationException(
                     $"manifest {manifest.Digest} refers to {needed.Digest} ({needed.MediaType}), which is not in the OCI layout at '{Path}': write that blob (or manifest) first");
@@ -339,7 +340,7 @@ public sealed class OciLayout
 
     /// <summary>
     /// The manifest tagged <paramref name="tag"/> (exact match on <c>org.opencontainers.image.ref.name</c>),
-    /// or with a null tag the only manifest in the index; verified against its digest. Throws
+    /// or with a null tag the only manifest in the index (however many tags it has); verified against its digest. Throws
     /// <see cref="KeyNotFoundException"/> when there is no such image and
     /// <see cref="InvalidOperationException"/> when the choice is ambiguous, naming the tags there are.
     /// </summary>
@@ -350,12 +351,14 @@ public sealed class OciLayout
         Descriptor chosen;
         if (tag is null)
         {
-            chosen = entries.Count switch
+            // Several tags of one manifest are still one image.
+            var distinct = entries.DistinctBy(d => d.Digest).Count();
+            chosen = distinct switch
             {
                 0 => throw new KeyNotFoundException($"the OCI layout at '{Path}' holds no images"),
                 1 => entries[0],
                 _ => throw new InvalidOperationException(
-                    $"the OCI layout at '{Path}' holds {entries.Count} images, so one must be named: {DescribeTags(entries)}"),
+                    $"the OCI layout at '{Path}' holds {distinct} images, so one must be named: {DescribeTags(entries)}"),
             };
         }
         else

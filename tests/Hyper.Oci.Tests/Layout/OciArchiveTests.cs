@@ -38,6 +38,20 @@ public sealed class OciArchiveTests : IDisposable
     }
 
     [Fact]
+    public async Task Unpacking_into_a_path_with_a_trailing_slash_unpacks_into_that_directory()
+    {
+        var layout = await OciLayout.CreateAsync(_temp.Combine("layout"));
+        var image = await TestImages.WriteAsync(layout, "latest");
+        await OciArchive.WriteAsync(layout, _temp.Combine("image.tar"));
+
+        var unpacked = await OciArchive.ExtractAsync(_temp.Combine("image.tar"), _temp.Combine("dest") + "/");
+
+        Assert.Equal(_temp.Combine("dest"), unpacked.Path);
+        Assert.Equal(image.Manifest.Digest, (await unpacked.ResolveAsync("latest")).Digest);
+        Assert.Equal(["dest", "image.tar", "layout"], Directory.EnumerateFileSystemEntries(_temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Packing_the_same_layout_twice_gives_the_same_bytes()
     {
         var one = await OciLayout.CreateAsync(_temp.Combine("one"));

@@ -116,6 +116,20 @@ public sealed class OciLayoutTests : IDisposable
     }
 
     [Fact]
+    public async Task A_blob_write_cancelled_halfway_leaves_nothing_behind()
+    {
+        var layout = await OciLayout.CreateAsync(_temp.Combine("layout"));
+        using var cancellation = new CancellationTokenSource();
+        var content = new CancelAfterFirstReadStream(new byte[1 << 20], cancellation);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => layout.WriteBlobAsync(content, "application/octet-stream", cancellationToken: cancellation.Token));
+
+        Assert.Empty(layout.ListBlobs());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(layout.Path, "blobs"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task Writing_a_blob_that_is_already_present_does_not_read_the_stream()
     {
         var layout = await OciLayout.CreateAsync(_temp.Combine("layout"));
@@ -231,6 +245,16 @@ public sealed class OciLayoutTests : IDisposable
     }
 
     [Fact]
+    public async Task Resolving_without_a_tag_gives_the_only_image_even_when_it_has_several_tags()
+    {
+        var layout = await OciLayout.CreateAsync(_temp.Combine("layout"));
+        var image = await TestImages.WriteAsync(layout, "one");
+        await layout.AddManifestAsync(image.Manifest, "two");
+
+        Assert.Equal(image.Manifest.Digest, (await layout.ResolveAsync(null)).Digest);
+    }
+
+    [Fact]
     public async Task Resolving_without_a_tag_among_several_images_is_ambiguous_and_lists_the_tags()
     {
         var layout = await OciLayout.CreateAsync(_temp.Combine("layout"));
@@ -336,5 +360,16 @@ public sealed class OciLayoutTests : IDisposable
         Assert.Throws<ArgumentException>(() => layout.GetBlobPath(default));
         Assert.Throws<FormatException>(() => Digest.Parse("sha256:../../etc/passwd"));
         Assert.StartsWith(layout.Path + Path.DirectorySeparatorChar, layout.GetBlobPath(Digest.Compute(Encoding.UTF8.GetBytes("x"))), StringComparison.Ordinal);
+    }
+
+    /// <summary>Gives one buffer of data, then cancels, as a Ctrl-C in the middle of a copy would.</summary>
+    private sealed class CancelAfterFirstReadStream(byte[] data, CancellationTokenSource cancellation) : MemoryStream(data)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            await cancellation.CancelAsync();
+            return read;
+        }
     }
 }

@@ -1,7 +1,7 @@
-namespace Hyper.Oci.Tests;
+namespace Hyper.Testing;
 
 /// <summary>Where the checkout and the external test vectors (<c>../shared/testdata</c>) are.</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 

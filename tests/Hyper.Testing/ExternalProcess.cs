@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Hyper.Oci.Tests;
+namespace Hyper.Testing;
 
 /// <summary>Runs a real tool (skopeo, umoci, …) and returns what it printed.</summary>
-internal static class ExternalProcess
+public static class ExternalProcess
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
     {

@@ -4,14 +4,14 @@ using System.Text;
 
 using Hyper.Oci.Layout;
 
-namespace Hyper.Oci.Tests;
+namespace Hyper.Testing;
 
 /// <summary>
 /// Small images made entirely here: layer tars written with TarWriter, compressed as asked, a config
 /// whose diff IDs match, and an OCI manifest. Everything is fixed (times, owners, order), so the same
 /// arguments always give the same digests.
 /// </summary>
-internal static class TestImages
+public static class TestImages
 {
     public static readonly DateTimeOffset Created = new(2024, 1, 2, 3, 4, 5, TimeSpan.Zero);
 

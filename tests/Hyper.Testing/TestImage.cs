@@ -1,7 +1,7 @@
-namespace Hyper.Oci.Tests;
+namespace Hyper.Testing;
 
 /// <summary>An image written by <see cref="TestImages"/>, with everything a test may want to compare.</summary>
-internal sealed record TestImage(
+public sealed record TestImage(
     Manifest Manifest,
     byte[] ConfigBytes,
     ImageConfig Config,

@@ -1,0 +1,3 @@
+global using Hyper.Oci;
+
+global using Xunit;

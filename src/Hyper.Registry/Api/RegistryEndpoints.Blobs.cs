@@ -13,11 +13,21 @@ public sealed partial class RegistryEndpoints
         var blob = await repositoryBlobs.OpenAsync(route.Repository, digest, cancellationToken).ConfigureAwait(false);
         context.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
 
-        // PhysicalFile answers Range with 206, If-None-Match with 304, and sends the file with sendfile
-        // rather than copying it through managed buffers.
         var etag = new EntityTagHeaderValue($"\"{digest}\"");
-        IResult result = blob.PhysicalPath is { } path
-            ? TypedResults.PhysicalFile(path, "application/octet-stream", entityTag: etag, enableRangeProcessing: true)
+        var request = context.Request.Headers;
+        if (blob.PhysicalPath is { } path && request.Range.Count == 0 && request.IfNoneMatch.Count == 0 && request.IfRange.Count == 0)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.Headers.ETag = etag.ToString();
+            context.Response.Headers.AcceptRanges = "bytes";
+            await BlobSender.SendAsync(context, path, blob.Length, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Ranges (206), conditional requests (304) and stores without files take the general path.
+        IResult result = blob.PhysicalPath is { } file
+            ? TypedResults.PhysicalFile(file, "application/octet-stream", entityTag: etag, enableRangeProcessing: true)
             : TypedResults.Stream(blob.OpenRead(), "application/octet-stream", entityTag: etag, enableRangeProcessing: true);
         await result.ExecuteAsync(context).ConfigureAwait(false);
     }

@@ -14,13 +14,17 @@ public sealed class RepositoryBlobs(IBlobStore blobs, IMetadataStore metadata, R
     /// <summary>Opens a blob of the repository; BLOB_UNKNOWN when the repository does not have it.</summary>
     public async Task<StoredBlob> OpenAsync(string repository, Digest digest, CancellationToken cancellationToken)
     {
-        if (await metadata.GetBlobLinkAsync(repository, digest, cancellationToken).ConfigureAwait(false) is null)
-        {
-            throw BlobUnknown(repository, digest);
-        }
-
-        return await blobs.OpenAsync(digest, cancellationToken).ConfigureAwait(false)
+        var size = await metadata.GetBlobLinkAsync(repository, digest, cancellationToken).ConfigureAwait(false)
             ?? throw BlobUnknown(repository, digest);
+        var blob = await blobs.OpenAsync(digest, cancellationToken).ConfigureAwait(false)
+            ?? throw BlobUnknown(repository, digest);
+
+        // Blobs are not synced to disk when stored; after a power cut a file may come back short.
+        // Serving it would hand out corrupt content under a digest, so it is reported missing instead.
+        return blob.Length == size ? blob : throw new RegistryException(
+            RegistryErrorCode.BlobUnknown,
+            $"blob {digest} in repository {repository} is damaged in storage ({blob.Length} bytes, {size} expected): push it again",
+            new { digest = digest.ToString() });
     }
 
     /// <summary>

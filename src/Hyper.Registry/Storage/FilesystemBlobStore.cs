@@ -106,11 +106,12 @@ public sealed class FilesystemBlobStore : IBlobStore
             await using (file.ConfigureAwait(false))
             {
                 size = await Digest.CopyAndVerifyAsync(content, file, digest, expectedSize: null, cancellationToken).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-                // Without this, a power cut after the rename can leave an empty or partial file under
-                // the digest's name: a corrupt blob that looks stored.
-                file.Flush(flushToDisk: true);
+                // No fsync, as in Distribution: a crashed or killed process loses nothing the kernel
+                // already has. Measured here, syncing a 512 MiB blob cost 1-2 s of a 3 s upload. What a
+                // power cut could leave (a short file under the digest's name) is caught on read, where
+                // the length is compared with the size recorded at push (RepositoryBlobs).
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(blobPath)!);
@@ -283,9 +284,7 @@ public sealed class FilesystemBlobStore : IBlobStore
 
         using (file)
         {
-            // Appends do not sync each chunk (a client re-sends what a crash lost, told by the upload's
-            // length); the blob must be on disk before its name is.
-            file.Flush(flushToDisk: true);
+            // Opened only to make sure no append is still writing; not synced (see PutAsync).
             Directory.CreateDirectory(Path.GetDirectoryName(blobPath)!);
 
             // Overwriting covers a put of the same digest that landed since the check above.

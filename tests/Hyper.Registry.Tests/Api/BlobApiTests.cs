@@ -102,4 +102,35 @@ public sealed class BlobApiTests(RegistryFixture fixture) : IClassFixture<Regist
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
     }
+
+    [Fact]
+    public async Task Blob_whose_file_came_back_short_is_not_served_as_whole()
+    {
+        var repository = RegistryRequests.NewRepository();
+        var digest = await Registry.PushBlobAsync(repository, "a blob that a power cut truncates"u8.ToArray());
+        var file = Path.Combine(Registry.DataDirectory, "blobs", "sha256", digest.Encoded[..2], digest.Encoded);
+        await using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength(5);
+        }
+
+        using var response = await Registry.Client.GetAsync($"/v2/{repository}/blobs/{digest}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("BLOB_UNKNOWN", await response.ErrorCodeAsync());
+    }
+
+    [Fact]
+    public async Task Large_blob_is_served_whole_and_unchanged()
+    {
+        var repository = RegistryRequests.NewRepository();
+        var content = new byte[5 * 1024 * 1024 + 7];
+        new Random(3).NextBytes(content);
+        var digest = await Registry.PushBlobAsync(repository, content);
+
+        using var response = await Registry.Client.GetAsync($"/v2/{repository}/blobs/{digest}");
+
+        Assert.Equal(content.Length, response.Content.Headers.ContentLength);
+        Assert.Equal(digest, Digest.Compute(await response.Content.ReadAsByteArrayAsync()));
+    }
 }

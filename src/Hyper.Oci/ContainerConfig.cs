@@ -57,5 +57,5 @@ public sealed record ContainerConfig
     public long? CpuShares { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnknownFields { get; init; }
+    public Dictionary<string, JsonElement>? UnknownFields { get; set; }
 }

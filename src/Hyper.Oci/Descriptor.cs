@@ -33,7 +33,7 @@ public sealed record Descriptor
 
     /// <summary>Fields this version does not know, kept so that they survive a rewrite.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnknownFields { get; init; }
+    public Dictionary<string, JsonElement>? UnknownFields { get; set; }
 
     /// <summary>The descriptor of <paramref name="content"/> with <paramref name="mediaType"/>.</summary>
     public static Descriptor For(ReadOnlySpan<byte> content, string mediaType) => new()

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Hyper.Oci;
 
@@ -20,17 +21,18 @@ public static class OciJson
         ReadCommentHandling = JsonCommentHandling.Disallow,
         PropertyNameCaseInsensitive = false,
         NumberHandling = JsonNumberHandling.Strict,
+        TypeInfoResolver = OciJsonContext.Default,
     };
 
     /// <summary>Serializes <paramref name="value"/> to UTF-8 bytes with <see cref="Options"/>.</summary>
-    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>());
 
     /// <summary>Deserializes <paramref name="json"/>; throws <see cref="InvalidOciDocumentException"/> on bad input.</summary>
     public static T Deserialize<T>(ReadOnlySpan<byte> json, string what)
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Options)
+            return JsonSerializer.Deserialize(json, TypeInfo<T>())
                 ?? throw new InvalidOciDocumentException($"{what} is JSON null, expected an object");
         }
         catch (JsonException e)
@@ -38,4 +40,7 @@ public static class OciJson
             throw new InvalidOciDocumentException($"{what} is not valid: {e.Message}", e);
         }
     }
+
+    /// <summary>The generated contract of <typeparamref name="T"/>; only types listed in <see cref="OciJsonContext"/> have one.</summary>
+    private static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 }

@@ -24,7 +24,9 @@ public static class RegistryHost
             // Blobs are streamed to disk, never buffered: there is no reason to cap their size here.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
-            kestrel.Listen(listen.Address, listen.Port, endpoint => endpoint.Protocols = HttpProtocols.Http1AndHttp2);
+
+            // Plain HTTP/1.1: HTTP/2 needs TLS negotiation, which registry clients only use with TLS.
+            kestrel.Listen(listen.Address, listen.Port, endpoint => endpoint.Protocols = HttpProtocols.Http1);
         });
 
         builder.Logging.ClearProviders();
@@ -60,8 +62,20 @@ public static class RegistryHost
         var app = builder.Build();
         app.UseMiddleware<RequestLogging>();
         var endpoints = app.Services.GetRequiredService<RegistryEndpoints>();
-        app.Map("/v2", (HttpContext context) => endpoints.HandleAsync(context, string.Empty));
-        app.Map("/v2/{**path}", (HttpContext context, string? path) => endpoints.HandleAsync(context, path ?? string.Empty));
+
+        // Everything the registry serves is under /v2/, and RegistryRoute tells the endpoints apart:
+        // no routing table to match on every request.
+        app.Run(context =>
+        {
+            var path = context.Request.Path.Value ?? string.Empty;
+            if (path == "/v2" || path.StartsWith("/v2/", StringComparison.Ordinal))
+            {
+                return endpoints.HandleAsync(context, path.Length > 4 ? path[4..] : string.Empty);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
         return app;
     }
 

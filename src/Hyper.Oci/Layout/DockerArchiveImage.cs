@@ -23,5 +23,5 @@ public sealed record DockerArchiveImage
     public IReadOnlyDictionary<string, Descriptor>? LayerSources { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? UnknownFields { get; init; }
+    public Dictionary<string, JsonElement>? UnknownFields { get; set; }
 }

@@ -43,5 +43,5 @@ public sealed partial class RegistryEndpoints
     private static Digest ParseDigest(string text, RegistryErrorCode error) =>
         Digest.TryParse(text.AsSpan(), out var digest, out var message)
             ? digest
-            : throw new RegistryException(error, message, new { digest = text });
+            : throw new RegistryException(error, message, ErrorDetail.Of("digest", text));
 }

@@ -15,14 +15,14 @@ public sealed partial class RegistryEndpoints
         var (limit, last) = ReadPagination(context, int.MaxValue);
         if (!await metadata.RepositoryExistsAsync(repository, cancellationToken).ConfigureAwait(false))
         {
-            throw new RegistryException(RegistryErrorCode.NameUnknown, $"repository {repository} is not known to this registry", new { name = repository });
+            throw new RegistryException(RegistryErrorCode.NameUnknown, $"repository {repository} is not known to this registry", ErrorDetail.Of("name", repository));
         }
 
         var tags = limit == 0
             ? []
             : await metadata.ListTagsAsync(repository, last, limit == int.MaxValue ? limit : limit + 1, cancellationToken).ConfigureAwait(false);
         var page = TakePage(context, tags, limit, $"{repository}/tags/list");
-        await WriteJsonAsync(context, StatusCodes.Status200OK, new TagList(repository, page)).ConfigureAwait(false);
+        await WriteJsonAsync(context, StatusCodes.Status200OK, new TagList(repository, page), ApiJsonContext.Default.TagList).ConfigureAwait(false);
     }
 
     private async Task GetCatalogAsync(HttpContext context, CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ public sealed partial class RegistryEndpoints
         limit = Math.Min(limit, MaxCatalogPage);
         var names = limit == 0 ? [] : await metadata.ListRepositoriesAsync(last, limit + 1, cancellationToken).ConfigureAwait(false);
         var page = TakePage(context, names, limit, "_catalog");
-        await WriteJsonAsync(context, StatusCodes.Status200OK, new Catalog(page)).ConfigureAwait(false);
+        await WriteJsonAsync(context, StatusCodes.Status200OK, new RepositoryList(page), ApiJsonContext.Default.RepositoryList).ConfigureAwait(false);
     }
 
     private async Task GetReferrersAsync(HttpContext context, RegistryRoute route, CancellationToken cancellationToken)
@@ -90,8 +90,4 @@ public sealed partial class RegistryEndpoints
         context.Response.Headers.Link = $"<{next}>; rel=\"next\"";
         return page;
     }
-
-    private sealed record TagList(string Name, IReadOnlyList<string> Tags);
-
-    private sealed record Catalog(IReadOnlyList<string> Repositories);
 }

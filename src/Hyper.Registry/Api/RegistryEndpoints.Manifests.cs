@@ -13,7 +13,7 @@ public sealed partial class RegistryEndpoints
             throw new RegistryException(
                 RegistryErrorCode.ManifestUnknown,
                 $"manifest {route.Reference} is a {record.MediaType}, which the request's Accept header does not include",
-                new { mediaType = record.MediaType });
+                ErrorDetail.Of("mediaType", record.MediaType));
         }
 
         var response = context.Response;

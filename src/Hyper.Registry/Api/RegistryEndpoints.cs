@@ -1,4 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+using Hyper.Oci;
 
 using Hyper.Registry.Configuration;
 using Hyper.Registry.Core;
@@ -68,7 +71,7 @@ public sealed partial class RegistryEndpoints(
         var ct = context.RequestAborted;
         return (route.Kind, method) switch
         {
-            (RouteKind.Base, "GET" or "HEAD") => WriteJsonAsync(context, StatusCodes.Status200OK, new { }),
+            (RouteKind.Base, "GET" or "HEAD") => WriteJsonAsync(context, StatusCodes.Status200OK, EmptyObject.Instance, ApiJsonContext.Default.EmptyObject),
             (RouteKind.Catalog, "GET") => GetCatalogAsync(context, ct),
             (RouteKind.Tags, "GET") => GetTagsAsync(context, route.Repository, ct),
             (RouteKind.Referrers, "GET") => GetReferrersAsync(context, route, ct),
@@ -88,11 +91,11 @@ public sealed partial class RegistryEndpoints(
 
     private string Url(string pathAfterV2) => $"{options.Http.Host.TrimEnd('/')}/v2/{pathAfterV2}";
 
-    private static Task WriteJsonAsync<T>(HttpContext context, int status, T body, string contentType = JsonContentType)
+    private static Task WriteJsonAsync<T>(HttpContext context, int status, T body, JsonTypeInfo<T> contract)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = contentType;
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, ApiJson.Options, context.RequestAborted);
+        context.Response.ContentType = JsonContentType;
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, contract, context.RequestAborted);
     }
 
     private static Task WriteEmptyAsync(HttpContext context, int status)
@@ -125,10 +128,6 @@ public sealed partial class RegistryEndpoints(
             return;
         }
 
-        await WriteJsonAsync(context, (int)error.Error.Status, body).ConfigureAwait(false);
+        await WriteJsonAsync(context, (int)error.Error.Status, body, ApiJsonContext.Default.ErrorBody).ConfigureAwait(false);
     }
-
-    private sealed record ErrorBody(IReadOnlyList<ErrorEntry> Errors);
-
-    private sealed record ErrorEntry(string Code, string Message, object? Detail);
 }

@@ -2,39 +2,79 @@ using System.Collections;
 
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Hyper.Registry.Configuration;
 
 /// <summary>
 /// Reads <see cref="RegistryOptions"/> from a YAML file, then applies <c>REGISTRY_*</c> environment
 /// variables over it the way Distribution does: <c>REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY</c> sets
-/// <c>storage.filesystem.rootdirectory</c>. One mechanism covers every setting, present and future.
+/// <c>storage.filesystem.rootdirectory</c>. Both end up as one flat list of dotted keys, bound through
+/// one table: a new setting is one line there, and no reflection is needed (Native AOT).
 /// </summary>
 public static class RegistryConfiguration
 {
     public const string EnvironmentPrefix = "REGISTRY_";
 
+    /// <summary>
+    /// Every setting, by its path in the file. Keys not listed (Distribution's notifications, health,
+    /// middleware, …) are ignored rather than refused, so an existing config.yml loads as it is.
+    /// </summary>
+    private static readonly Dictionary<string, Action<RegistryOptions, string, string>> Settings = new(StringComparer.Ordinal)
+    {
+        ["version"] = (o, v, _) => o.Version = v,
+        ["log.level"] = (o, v, _) => o.Log.Level = v,
+        ["log.formatter"] = (o, v, _) => o.Log.Formatter = v,
+        ["http.addr"] = (o, v, _) => o.Http.Addr = v,
+        ["http.host"] = (o, v, _) => o.Http.Host = v,
+        ["storage.filesystem.rootdirectory"] = (o, v, _) => o.Storage.Filesystem.RootDirectory = v,
+        ["storage.delete.enabled"] = (o, v, key) => o.Storage.Delete.Enabled = ParseBool(v, key),
+        ["storage.maintenance.uploadpurging.enabled"] = (o, v, key) => o.Storage.Maintenance.UploadPurging.Enabled = ParseBool(v, key),
+        ["storage.maintenance.uploadpurging.age"] = (o, v, _) => o.Storage.Maintenance.UploadPurging.Age = v,
+        ["storage.maintenance.uploadpurging.interval"] = (o, v, _) => o.Storage.Maintenance.UploadPurging.Interval = v,
+        ["database.url"] = (o, v, _) => o.Database.Url = v,
+        ["redis.url"] = (o, v, _) => o.Redis.Url = v,
+        ["validation.manifests.maxsize"] = (o, v, key) => o.Validation.Manifests.MaxSize = long.TryParse(v, out var size)
+            ? size
+            : throw new FormatException($"{key}: '{v}' is not a number of bytes"),
+    };
+
     /// <summary>Loads the file at <paramref name="path"/> (none: defaults) with <paramref name="environment"/> on top.</summary>
     public static RegistryOptions Load(string? path, IDictionary environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var root = new YamlMappingNode();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
         if (path is not null)
         {
-            root = ReadFile(path);
+            Flatten(ReadFile(path), prefix: string.Empty, values);
         }
 
         foreach (DictionaryEntry variable in environment)
         {
             if (variable.Key is string name && name.StartsWith(EnvironmentPrefix, StringComparison.Ordinal) && variable.Value is string value)
             {
-                Set(root, name[EnvironmentPrefix.Length..].ToLowerInvariant().Split('_'), value);
+                values[name[EnvironmentPrefix.Length..].ToLowerInvariant().Replace('_', '.')] = value;
             }
         }
 
-        return Bind(root, path ?? "environment");
+        var source = path ?? "environment";
+        var options = new RegistryOptions();
+        foreach (var (key, value) in values)
+        {
+            if (Settings.TryGetValue(key, out var apply))
+            {
+                try
+                {
+                    apply(options, value, key);
+                }
+                catch (FormatException e)
+                {
+                    throw new InvalidOperationException($"{source}: {e.Message}", e);
+                }
+            }
+        }
+
+        Validate(options, source);
+        return options;
     }
 
     private static YamlMappingNode ReadFile(string path)
@@ -59,56 +99,50 @@ public static class RegistryConfiguration
             ?? throw new InvalidOperationException($"{path}: the configuration must be a YAML mapping (key: value)");
     }
 
-    /// <summary>Sets <paramref name="path"/> in the tree, creating mappings on the way; keys match case-insensitively.</summary>
-    private static void Set(YamlMappingNode node, string[] path, string value)
+    /// <summary>Turns nested mappings into <c>a.b.c</c> → scalar; sequences (lists) are not settings here.</summary>
+    private static void Flatten(YamlMappingNode node, string prefix, Dictionary<string, string> values)
     {
-        for (var i = 0; i < path.Length; i++)
+        foreach (var (keyNode, valueNode) in node.Children)
         {
-            var existing = node.Children.Keys.OfType<YamlScalarNode>()
-                .FirstOrDefault(k => string.Equals(k.Value, path[i], StringComparison.OrdinalIgnoreCase));
-            var key = existing ?? new YamlScalarNode(path[i]);
-            if (i == path.Length - 1)
+            if (keyNode is not YamlScalarNode { Value: { } key })
             {
-                node.Children[key] = new YamlScalarNode(value);
-                return;
+                continue;
             }
 
-            if (existing is null || node.Children[key] is not YamlMappingNode child)
+            var path = prefix + key.ToLowerInvariant();
+            switch (valueNode)
             {
-                child = new YamlMappingNode();
-                node.Children[key] = child;
+                case YamlMappingNode child:
+                    Flatten(child, path + ".", values);
+                    break;
+                case YamlScalarNode scalar:
+                    values[path] = scalar.Value ?? string.Empty;
+                    break;
             }
-
-            node = child;
         }
     }
 
-    private static RegistryOptions Bind(YamlMappingNode root, string source)
+    /// <summary>Booleans as Go's strconv.ParseBool reads them, since Distribution's files were written for it.</summary>
+    private static bool ParseBool(string value, string key) => value switch
     {
-        // Sections of Distribution's file that hyperregistry does not use (notifications, health, …)
-        // are ignored rather than refused, so an existing config.yml loads as it is.
-        var deserializer = new DeserializerBuilder()
-            .WithNamingConvention(LowerCaseNamingConvention.Instance)
-            .IgnoreUnmatchedProperties()
-            .Build();
-        try
-        {
-            var yaml = new SerializerBuilder().Build().Serialize(root);
-            var options = deserializer.Deserialize<RegistryOptions?>(yaml) ?? new RegistryOptions();
-            Validate(options, source);
-            return options;
-        }
-        catch (YamlException e)
-        {
-            throw new InvalidOperationException($"{source}: {e.InnerException?.Message ?? e.Message} (at {e.Start})", e);
-        }
-    }
+        "1" or "t" or "T" or "true" or "TRUE" or "True" => true,
+        "0" or "f" or "F" or "false" or "FALSE" or "False" => false,
+        _ => throw new FormatException($"{key}: '{value}' is not true or false"),
+    };
 
     private static void Validate(RegistryOptions options, string source)
     {
-        _ = ListenAddress.Parse(options.Http.Addr);
-        _ = GoDuration.Parse(options.Storage.Maintenance.UploadPurging.Age);
-        _ = GoDuration.Parse(options.Storage.Maintenance.UploadPurging.Interval);
+        try
+        {
+            _ = ListenAddress.Parse(options.Http.Addr);
+            _ = GoDuration.Parse(options.Storage.Maintenance.UploadPurging.Age);
+            _ = GoDuration.Parse(options.Storage.Maintenance.UploadPurging.Interval);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException($"{source}: {e.Message}", e);
+        }
+
         if (options.Validation.Manifests.MaxSize <= 0)
         {
             throw new InvalidOperationException($"{source}: validation.manifests.maxsize must be positive");

@@ -230,7 +230,7 @@ public sealed class BlobUploads(IBlobStore blobs, IMetadataStore metadata, TimeP
         };
 
     private static RegistryException DigestInvalid(Digest digest, string message) =>
-        new(RegistryErrorCode.DigestInvalid, message, new { digest = digest.ToString() });
+        new(RegistryErrorCode.DigestInvalid, message, ErrorDetail.Of("digest", digest.ToString()));
 
     /// <summary>Per-session state of this process: a gate so chunks of one session do not interleave, and the running hash.</summary>
     private sealed class UploadState

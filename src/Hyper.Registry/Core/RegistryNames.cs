@@ -11,7 +11,7 @@ public static class RegistryNames
             : throw new RegistryException(
                 RegistryErrorCode.NameInvalid,
                 $"invalid repository name '{repository}': use lowercase letters, digits and separators (. _ __ -), components joined by /, at most 255 characters",
-                new { name = repository });
+                ErrorDetail.Of("name", repository));
 
     public static string EnsureValidTag(string tag) =>
         Reference.IsValidTag(tag)
@@ -19,5 +19,5 @@ public static class RegistryNames
             : throw new RegistryException(
                 RegistryErrorCode.TagInvalid,
                 $"invalid tag '{tag}': up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'",
-                new { tag });
+                ErrorDetail.Of("tag", tag));
 }

@@ -24,7 +24,7 @@ public sealed class RepositoryBlobs(IBlobStore blobs, IMetadataStore metadata, R
         return blob.Length == size ? blob : throw new RegistryException(
             RegistryErrorCode.BlobUnknown,
             $"blob {digest} in repository {repository} is damaged in storage ({blob.Length} bytes, {size} expected): push it again",
-            new { digest = digest.ToString() });
+            ErrorDetail.Of("digest", digest.ToString()));
     }
 
     /// <summary>
@@ -57,5 +57,5 @@ public sealed class RepositoryBlobs(IBlobStore blobs, IMetadataStore metadata, R
     }
 
     private static RegistryException BlobUnknown(string repository, Digest digest) =>
-        new(RegistryErrorCode.BlobUnknown, $"blob {digest} is not in repository {repository}", new { digest = digest.ToString() });
+        new(RegistryErrorCode.BlobUnknown, $"blob {digest} is not in repository {repository}", ErrorDetail.Of("digest", digest.ToString()));
 }

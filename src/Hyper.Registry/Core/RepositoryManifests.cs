@@ -38,7 +38,7 @@ public sealed class RepositoryManifests(IBlobStore blobs, IMetadataStore metadat
             digest = manifest.ComputeDigest(requested.Algorithm);
             if (digest != requested)
             {
-                throw new RegistryException(RegistryErrorCode.DigestInvalid, $"manifest has digest {digest}, not {requested} as its URL says", new { digest = requested.ToString() });
+                throw new RegistryException(RegistryErrorCode.DigestInvalid, $"manifest has digest {digest}, not {requested} as its URL says", ErrorDetail.Of("digest", requested.ToString()));
             }
         }
         else
@@ -134,7 +134,7 @@ public sealed class RepositoryManifests(IBlobStore blobs, IMetadataStore metadat
                 throw new RegistryException(
                     RegistryErrorCode.ManifestBlobUnknown,
                     $"manifest references blob {blob.Digest} ({blob.MediaType}), which is not in repository {repository}: push it first",
-                    new { digest = blob.Digest.ToString() });
+                    ErrorDetail.Of("digest", blob.Digest.ToString()));
             }
         }
 
@@ -145,7 +145,7 @@ public sealed class RepositoryManifests(IBlobStore blobs, IMetadataStore metadat
                 throw new RegistryException(
                     RegistryErrorCode.ManifestBlobUnknown,
                     $"index references manifest {child.Digest}, which is not in repository {repository}: push it first",
-                    new { digest = child.Digest.ToString() });
+                    ErrorDetail.Of("digest", child.Digest.ToString()));
             }
         }
     }
@@ -172,5 +172,5 @@ public sealed class RepositoryManifests(IBlobStore blobs, IMetadataStore metadat
     }
 
     private static RegistryException ManifestUnknown(string repository, string reference) =>
-        new(RegistryErrorCode.ManifestUnknown, $"manifest {reference} is not in repository {repository}", new { reference });
+        new(RegistryErrorCode.ManifestUnknown, $"manifest {reference} is not in repository {repository}", ErrorDetail.Of("reference", reference));
 }

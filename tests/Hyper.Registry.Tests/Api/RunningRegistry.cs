@@ -33,6 +33,9 @@ internal sealed class RunningRegistry : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The registry's services, for tests that drive a component directly.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public string DataDirectory => _data.Path;
 
     public static async Task<RunningRegistry> StartAsync(Action<RegistryOptions>? configure = null)

@@ -8,6 +8,7 @@
 # Uses ../shared/peers (setup.sh, peer-registry.sh, base-image.sh, bench-registry.sh).
 # Env: SIZE_MIB (default 512), RUNS (3), SMALL_IMAGES (200), WRK_DURATION (10s), OUT.
 set -euo pipefail
+trap 'echo "bench/registry: failed at line $LINENO: $BASH_COMMAND (logs in ${out:-?})" >&2' ERR
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 peers=$(cd "$root/../shared/peers" && pwd)

@@ -30,6 +30,9 @@ public sealed partial class DockerfileParser
     private readonly Dictionary<int, string> _commentsAbove = [];
     private readonly List<string> _comments = [];
     private readonly StringBuilder _joined = new();
+
+    /// <summary>Shared by the word and flag splitters, which only need it for the word being built.</summary>
+    private readonly StringBuilder _scratch = new();
     private int _position;
     private int _lineNumber;
     private bool _lineTooLong;

@@ -17,10 +17,27 @@ internal static class BuilderFlags
     }
 
     /// <summary>The flags found, in order; <paramref name="rest"/> is what follows them (untrimmed).</summary>
-    public static List<string> Extract(ReadOnlySpan<char> line, char escape, out ReadOnlySpan<char> rest)
+    /// <param name="line">The text after the instruction name.</param>
+    /// <param name="escape">The Dockerfile's escape character.</param>
+    /// <param name="word">A scratch buffer for the flag being read.</param>
+    /// <param name="rest">The arguments after the flags.</param>
+    public static IReadOnlyList<string> Extract(ReadOnlySpan<char> line, char escape, StringBuilder word, out ReadOnlySpan<char> rest)
     {
+        // Most instructions have no flags at all.
+        var first = 0;
+        while (first < line.Length && DockerfileWhitespace.IsSpace(line[first]))
+        {
+            first++;
+        }
+
+        if (!line[first..].StartsWith("--", StringComparison.Ordinal))
+        {
+            rest = line[first..];
+            return [];
+        }
+
         var flags = new List<string>();
-        var word = new StringBuilder();
+        word.Clear();
         var phase = Phase.BetweenWords;
         var quote = '\0';
         var blankOk = false;

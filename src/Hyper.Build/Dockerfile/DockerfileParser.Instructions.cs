@@ -148,13 +148,13 @@ public sealed partial class DockerfileParser
         }
 
         var typeEnd = 0;
-        while (typeEnd < arguments.Length && !DockerfileWhitespace.IsSpace(arguments[typeEnd]))
+        while (typeEnd < arguments.Length && !DockerfileWhitespace.IsAsciiSpace(arguments[typeEnd]))
         {
             typeEnd++;
         }
 
         var commandStart = typeEnd;
-        while (commandStart < arguments.Length && DockerfileWhitespace.IsSpace(arguments[commandStart]))
+        while (commandStart < arguments.Length && DockerfileWhitespace.IsAsciiSpace(arguments[commandStart]))
         {
             commandStart++;
         }

@@ -348,4 +348,31 @@ public sealed class DockerfileParserInstructionTests
 
         Assert.Equal(["--mount=type=bind,target=C:\\src,x"], document.Instructions[1].Flags);
     }
+
+    [Fact]
+    public void Non_ascii_characters_in_flags_are_kept_whole()
+    {
+        var copy = Second("COPY --chown=用户 --from=étape src /dst");
+
+        Assert.Equal(["--chown=用户", "--from=étape"], copy.Flags);
+        Assert.Equal(["src", "/dst"], copy.Arguments);
+    }
+
+    [Fact]
+    public void Non_ascii_space_does_not_end_a_flag()
+    {
+        var run = Second("RUN --network=none\u3000x echo");
+
+        Assert.Equal(["--network=none\u3000x"], run.Flags);
+        Assert.Equal(["echo"], run.Arguments);
+    }
+
+    [Fact]
+    public void Healthcheck_type_word_ends_at_ascii_space_only()
+    {
+        var health = Second("HEALTHCHECK CMD\u3000probe now");
+
+        Assert.Equal(["CMD\u3000probe", "now"], health.Arguments);
+        Assert.Null(health.Nested);
+    }
 }

@@ -6,6 +6,8 @@ namespace Hyper.Build.Dockerfile.Parsing;
 /// Splits <c>--name=value</c> words off the front of an instruction's arguments, as BuildKit does for
 /// every instruction before dispatching it. Quotes around (parts of) a flag are removed and the escape
 /// character escapes the next character; a bare <c>--</c> ends the flags. Values are not checked here.
+/// Only ASCII white space separates flags, as in BuildKit's byte-wise scan; unlike that scan, non-ASCII
+/// characters are kept whole instead of being re-encoded byte by byte.
 /// </summary>
 internal static class BuilderFlags
 {
@@ -25,7 +27,7 @@ internal static class BuilderFlags
     {
         // Most instructions have no flags at all.
         var first = 0;
-        while (first < line.Length && DockerfileWhitespace.IsSpace(line[first]))
+        while (first < line.Length && DockerfileWhitespace.IsAsciiSpace(line[first]))
         {
             first++;
         }
@@ -54,7 +56,7 @@ internal static class BuilderFlags
                     break;
                 }
 
-                if (DockerfileWhitespace.IsSpace(ch))
+                if (DockerfileWhitespace.IsAsciiSpace(ch))
                 {
                     continue;
                 }
@@ -84,7 +86,7 @@ internal static class BuilderFlags
 
             if (phase == Phase.InWord)
             {
-                if (DockerfileWhitespace.IsSpace(ch))
+                if (DockerfileWhitespace.IsAsciiSpace(ch))
                 {
                     if (word.Length == 2 && word[0] == '-' && word[1] == '-')
                     {

@@ -77,15 +77,35 @@ public sealed partial class BuildContext
     private static BuildContext FromUnpacked(string root, string? dockerfilePath)
     {
         var requested = ClampToRoot(dockerfilePath ?? DefaultDockerfileName);
-        var resolved = ResolveInsideRoot(root, requested, followFinal: true, visible: null);
-        var dockerfile = resolved is null ? null : FindDockerfile(resolved.Value.FullPath);
-        if (dockerfile is null)
-        {
-            throw new BuildContextException($"the context archive has no {requested}: add it at the top of the archive or name it with -f");
-        }
-
+        var dockerfile = FindDockerfileInside(root, requested)
+            ?? throw new BuildContextException($"the context archive has no {requested}: add it at the top of the archive or name it with -f");
         var (ignore, ignoreFile) = LoadIgnore(root, Path.Combine(root, requested) + IgnoreFileName, dockerfileInsideRoot: true);
         return new BuildContext(root, dockerfile, ignore, ignoreFile, ownedDirectory: root);
+    }
+
+    /// <summary>
+    /// Like <see cref="FindDockerfile"/>, but every candidate is resolved inside the root, so a
+    /// Dockerfile that is a link in the archive can never point at a file of the host.
+    /// </summary>
+    private static string? FindDockerfileInside(string root, string requested)
+    {
+        var candidates = new List<string> { requested };
+        if (Path.GetFileName(requested) == DefaultDockerfileName)
+        {
+            var parent = Path.GetDirectoryName(requested);
+            candidates.Add(string.IsNullOrEmpty(parent) ? "dockerfile" : parent + "/dockerfile");
+        }
+
+        foreach (var candidate in candidates)
+        {
+            var resolved = ResolveInsideRoot(root, candidate, followFinal: true, visible: null);
+            if (resolved is { } found && Lstat(found.FullPath) is FileInfo { LinkTarget: null })
+            {
+                return found.FullPath;
+            }
+        }
+
+        return null;
     }
 
     private static string? CompressionOf(ReadOnlySpan<byte> start) => start switch

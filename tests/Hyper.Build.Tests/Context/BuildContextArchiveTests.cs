@@ -166,6 +166,18 @@ public sealed class BuildContextArchiveTests : IDisposable
         Assert.Equal("inside", Read(context, "passwd"));
     }
 
+    [Theory]
+    [InlineData("Dockerfile")]
+    [InlineData("dockerfile")]
+    public async Task A_Dockerfile_that_links_out_of_the_archive_resolves_inside_it(string name)
+    {
+        var host = _temp.Combine("host.Dockerfile");
+        await File.WriteAllTextAsync(host, "FROM host-secret\n");
+        var archive = new Tarball().File("tmp/inside", "FROM inside\n").SymbolicLink(name, host).Plain();
+
+        await Assert.ThrowsAsync<BuildContextException>(() => BuildContext.FromTarballAsync(archive));
+    }
+
     [Fact]
     public async Task A_hard_link_to_an_earlier_file_becomes_a_copy_of_it()
     {

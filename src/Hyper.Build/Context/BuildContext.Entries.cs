@@ -241,22 +241,21 @@ public sealed partial class BuildContext
                 var info = frame.Children.Current;
                 var relative = frame.Path.Length == 0 ? info.Name : frame.Path + "/" + info.Name;
                 var (excluded, matches) = Ignore.Evaluate(relative, frame.Matches);
-                var entry = Describe(relative, info);
-                if (entry is null)
-                {
-                    continue;
-                }
-
-                var isDirectory = entry.Type == ContextEntryType.Directory;
                 if (excluded)
                 {
                     // Look inside only if an exception could bring something back; list the
                     // directory itself only once that happens.
-                    if (isDirectory && !Ignore.CanSkip(relative))
+                    if (info is DirectoryInfo { LinkTarget: null } && !Ignore.CanSkip(relative) && Describe(relative, info) is { } pending)
                     {
-                        stack.Add(new WalkFrame(relative, matches, ListDirectory(relative, tolerateErrors: true), entry));
+                        stack.Add(new WalkFrame(relative, matches, ListDirectory(relative, tolerateErrors: true), pending));
                     }
 
+                    continue;
+                }
+
+                var entry = Describe(relative, info);
+                if (entry is null)
+                {
                     continue;
                 }
 
@@ -270,7 +269,7 @@ public sealed partial class BuildContext
                 }
 
                 yield return entry;
-                if (isDirectory)
+                if (entry.Type == ContextEntryType.Directory)
                 {
                     stack.Add(new WalkFrame(relative, matches, ListDirectory(relative, tolerateErrors: false), null));
                 }

@@ -1,0 +1,63 @@
+using System.Text;
+
+using Hyper.Build.Dockerfile.Parsing;
+
+namespace Hyper.Build.Dockerfile;
+
+public sealed partial class DockerfileParser
+{
+    /// <summary>
+    /// Reads the bodies of the here-documents named on an instruction line, one after the other, each
+    /// ending at a line equal to its delimiter (after removing leading tabs for <c>&lt;&lt;-</c>).
+    /// </summary>
+    private List<Heredoc> ReadHeredocs(DockerfileNode node, string line, int startLine)
+    {
+        List<HeredocMarker> markers;
+        try
+        {
+            markers = HeredocMarkers.FromLine(line);
+        }
+        catch (FormatException e)
+        {
+            throw Error(startLine, $"cannot read the here-document delimiter: {e.Message}", node.Original, "quote the delimiter as a whole, e.g. <<'EOF' or <<\"EOF\"");
+        }
+
+        var heredocs = new List<Heredoc>(markers.Count);
+        foreach (var marker in markers)
+        {
+            var body = new StringBuilder();
+            var terminated = false;
+            while (NextLine(out var raw, out var withEnding))
+            {
+                var candidate = TrimLineEnd(raw);
+                if (marker.Chomp)
+                {
+                    candidate = candidate.TrimStart('\t');
+                    withEnding = withEnding.TrimStart('\t');
+                }
+
+                if (candidate.SequenceEqual(marker.Name))
+                {
+                    terminated = true;
+                    break;
+                }
+
+                // Line endings are kept as written, CRLF included, as BuildKit keeps them.
+                body.Append(withEnding);
+            }
+
+            if (!terminated)
+            {
+                throw Error(
+                    startLine,
+                    $"unterminated heredoc: no line '{marker.Name}' ends the here-document that starts on line {startLine}",
+                    node.Original,
+                    $"end the body with a line holding only {marker.Name}{(marker.Chomp ? " (leading tabs allowed)" : "")}");
+            }
+
+            heredocs.Add(new Heredoc(marker.Name, body.ToString(), marker.Expand, marker.Chomp));
+        }
+
+        return heredocs;
+    }
+}

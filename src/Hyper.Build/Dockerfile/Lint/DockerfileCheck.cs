@@ -1,0 +1,47 @@
+using Hyper.Build.Dockerfile.Instructions;
+using Hyper.Build.Solver;
+
+namespace Hyper.Build.Dockerfile.Lint;
+
+/// <summary>
+/// <c>--call check</c>: parse, read and plan a Dockerfile as a build would, without building, and run the
+/// build checks over whatever could be made. Without a target every stage is checked.
+/// </summary>
+public static class DockerfileCheck
+{
+    public static CheckResult Run(string text, string fileName, BuildOptions options, DockerfileLinter? linter = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(options);
+        linter ??= new DockerfileLinter();
+
+        DockerfileDocument document;
+        LintConfiguration configuration;
+        try
+        {
+            document = DockerfileParser.Parse(text, fileName);
+            configuration = DockerfileLinter.ConfigurationOf(document);
+        }
+        catch (DockerfileException e)
+        {
+            return new CheckResult { Error = e };
+        }
+
+        ParsedDockerfile? dockerfile = null;
+        BuildPlan? plan = null;
+        DockerfileException? error = null;
+        try
+        {
+            dockerfile = InstructionParser.Parse(document);
+            plan = BuildPlanner.Plan(dockerfile, options with { AllStages = options.AllStages || options.Target is null });
+        }
+        catch (DockerfileException e)
+        {
+            error = e;
+        }
+
+        var report = linter.Run(new LintSubject { Document = document, Dockerfile = dockerfile, Plan = plan });
+        return new CheckResult { Document = document, Violations = report.Violations, Error = error, Configuration = configuration };
+    }
+}

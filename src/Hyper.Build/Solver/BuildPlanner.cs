@@ -33,12 +33,30 @@ public sealed partial class BuildPlanner
     /// <exception cref="DockerfileException">The Dockerfile cannot be built as asked; the message says where and why.</exception>
     public static BuildPlan Plan(ParsedDockerfile dockerfile, BuildOptions options)
     {
-        ArgumentNullException.ThrowIfNull(dockerfile);
-        ArgumentNullException.ThrowIfNull(options);
-        return new BuildPlanner(dockerfile, options).Run();
+        var attempt = TryPlan(dockerfile, options);
+        return attempt.Error is null ? attempt.Plan! : throw attempt.Error;
     }
 
-    private BuildPlan Run()
+    /// <summary>
+    /// Plans as far as it can. An error in a stage's steps still gives a plan, holding the steps checked
+    /// before the error (what <c>--call check</c> reports warnings from); an error before that gives none.
+    /// </summary>
+    public static PlanAttempt TryPlan(ParsedDockerfile dockerfile, BuildOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dockerfile);
+        ArgumentNullException.ThrowIfNull(options);
+        var planner = new BuildPlanner(dockerfile, options);
+        try
+        {
+            return planner.Run();
+        }
+        catch (DockerfileException e)
+        {
+            return new PlanAttempt(null, e);
+        }
+    }
+
+    private PlanAttempt Run()
     {
         AddPlatformArguments();
         AddGlobalArguments();
@@ -51,9 +69,20 @@ public sealed partial class BuildPlanner
         BuildDependencyGraph();
         RejectCycles();
         MarkRequired(target);
+        DockerfileException? error = null;
         foreach (var stage in _stages.Where(s => s.Planned.IsRequired || _options.AllStages))
         {
-            Dispatch(stage);
+            try
+            {
+                Dispatch(stage);
+            }
+            catch (DockerfileException e)
+            {
+                // The steps before the error stay, so checks can still report on them.
+                stage.Dispatched = true;
+                error = e;
+                break;
+            }
         }
 
         foreach (var stage in _stages)
@@ -61,7 +90,7 @@ public sealed partial class BuildPlanner
             stage.Publish();
         }
 
-        return new BuildPlan
+        var plan = new BuildPlan
         {
             Dockerfile = _dockerfile,
             Stages = [.. _stages.Select(static s => s.Planned)],
@@ -73,6 +102,7 @@ public sealed partial class BuildPlanner
             TargetPlatform = _targetPlatform,
             Outline = Outline(target),
         };
+        return new PlanAttempt(plan, error);
     }
 
     private DockerfileException Error(Instruction instruction, string message, string? hint = null) =>

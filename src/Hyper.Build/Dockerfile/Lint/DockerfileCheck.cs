@@ -34,7 +34,7 @@ public static class DockerfileCheck
         try
         {
             dockerfile = InstructionParser.Parse(document);
-            plan = BuildPlanner.Plan(dockerfile, options with { AllStages = options.AllStages || options.Target is null });
+            (plan, error) = BuildPlanner.TryPlan(dockerfile, options with { AllStages = options.AllStages || options.Target is null });
         }
         catch (DockerfileException e)
         {

@@ -25,7 +25,10 @@ public sealed partial class DockerfileParser
         var heredocs = new List<Heredoc>(markers.Count);
         foreach (var marker in markers)
         {
-            var body = new StringBuilder();
+            // Without chomping the body is one stretch of the text; with it, lines are copied without their tabs.
+            var bodyStart = _position;
+            var bodyEnd = _position;
+            var chomped = marker.Chomp ? new StringBuilder() : null;
             var terminated = false;
             while (NextLine(out var raw, out var withEnding))
             {
@@ -33,7 +36,6 @@ public sealed partial class DockerfileParser
                 if (marker.Chomp)
                 {
                     candidate = candidate.TrimStart('\t');
-                    withEnding = withEnding.TrimStart('\t');
                 }
 
                 if (candidate.SequenceEqual(marker.Name))
@@ -43,7 +45,8 @@ public sealed partial class DockerfileParser
                 }
 
                 // Line endings are kept as written, CRLF included, as BuildKit keeps them.
-                body.Append(withEnding);
+                chomped?.Append(withEnding.TrimStart('\t'));
+                bodyEnd = _position;
             }
 
             if (!terminated)
@@ -55,7 +58,8 @@ public sealed partial class DockerfileParser
                     $"end the body with a line holding only {marker.Name}{(marker.Chomp ? " (leading tabs allowed)" : "")}");
             }
 
-            heredocs.Add(new Heredoc(marker.Name, body.ToString(), marker.Expand, marker.Chomp));
+            var body = chomped?.ToString() ?? _text[bodyStart..bodyEnd];
+            heredocs.Add(new Heredoc(marker.Name, body, marker.Expand, marker.Chomp));
         }
 
         return heredocs;

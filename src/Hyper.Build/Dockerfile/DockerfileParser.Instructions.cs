@@ -12,61 +12,62 @@ public sealed partial class DockerfileParser
     {
         var trimmed = line.AsSpan().Trim();
         IReadOnlyList<string> flags = [];
-        var arguments = "";
+        ReadOnlySpan<char> arguments = [];
         if (DockerfileWhitespace.TrySplitFirst(trimmed, out var name, out var rest))
         {
-            var found = BuilderFlags.Extract(rest, _escape, out var afterFlags);
-            if (found.Count > 0)
-            {
-                flags = found;
-            }
-
-            arguments = afterFlags.Trim().ToString();
+            flags = BuilderFlags.Extract(rest, _escape, _scratch, out var afterFlags);
+            arguments = afterFlags.Trim();
         }
 
         var (keyword, form) = InstructionKeywords.Lookup(name);
+        var context = new LineContext(line, startLine, endLine);
+        var shape = form switch
+        {
+            ArgumentForm.WhitespaceDelimited => new Shape(SplitOnBlanks(arguments)),
+            ArgumentForm.Single => new Shape(arguments.IsEmpty ? [] : [arguments.ToString()]),
+            ArgumentForm.NameValue => new Shape(NameValueTriples(arguments, keyword, context)),
+            ArgumentForm.NameOrNameValue => new Shape(QuotedWords.Split(arguments, _escape, _scratch)),
+            ArgumentForm.MaybeJson => MaybeJson(arguments, context),
+            ArgumentForm.MaybeJsonToList => ReadJson(arguments, context, out var values)
+                ? new Shape(values, IsJson: true)
+                : new Shape(SplitOnBlanks(arguments)),
+            ArgumentForm.HealthCheck => HealthCheck(arguments, context),
+            ArgumentForm.SubInstruction => arguments.IsEmpty
+                ? new Shape([])
+                : new Shape([], Nested: CreateNode(arguments.ToString(), startLine, endLine, topLevel: false)),
+            _ => new Shape([]),
+        };
+
         var node = new DockerfileNode
         {
             Instruction = keyword,
             Flags = flags,
+            Arguments = shape.Arguments,
+            IsJson = shape.IsJson,
+            Nested = shape.Nested,
             Original = line,
             StartLine = startLine,
             EndLine = endLine,
         };
 
-        node = form switch
-        {
-            ArgumentForm.WhitespaceDelimited => node with { Arguments = SplitOnBlanks(arguments) },
-            ArgumentForm.Single => node with { Arguments = arguments.Length == 0 ? [] : [arguments] },
-            ArgumentForm.NameValue => node with { Arguments = NameValueTriples(arguments, keyword, line, startLine) },
-            ArgumentForm.NameOrNameValue => node with { Arguments = QuotedWords.Split(arguments, _escape) },
-            ArgumentForm.MaybeJson => WithMaybeJson(node, arguments, line, startLine),
-            ArgumentForm.MaybeJsonToList => WithMaybeJsonList(node, arguments, line, startLine),
-            ArgumentForm.HealthCheck => WithHealthCheck(node, arguments, line, startLine),
-            ArgumentForm.SubInstruction => arguments.Length == 0
-                ? node
-                : node with { Nested = CreateNode(arguments, startLine, endLine, topLevel: false) },
-            _ => node,
-        };
-
         if (topLevel)
         {
-            CheckInstruction(node, form, name.ToString());
+            CheckInstruction(node, form, name);
         }
 
         return node;
     }
 
-    private static List<string> SplitOnBlanks(string arguments) =>
-        arguments.Length == 0 ? [] : DockerfileWhitespace.SplitOnSeparators(arguments);
+    private static IReadOnlyList<string> SplitOnBlanks(ReadOnlySpan<char> arguments) =>
+        arguments.IsEmpty ? [] : DockerfileWhitespace.SplitOnSeparators(arguments);
 
     /// <summary>
     /// ENV and LABEL: <c>key value…</c> (legacy, one pair, separator "") when the first word has no '=',
     /// otherwise every word must be <c>key=value</c>.
     /// </summary>
-    private List<string> NameValueTriples(string arguments, string keyword, string line, int startLine)
+    private List<string> NameValueTriples(ReadOnlySpan<char> arguments, string keyword, LineContext context)
     {
-        var words = QuotedWords.Split(arguments, _escape);
+        var words = QuotedWords.Split(arguments, _escape, _scratch);
         if (words.Count == 0)
         {
             return [];
@@ -78,9 +79,9 @@ public sealed partial class DockerfileParser
             if (!DockerfileWhitespace.TrySplitFirst(arguments, out var key, out var value))
             {
                 throw Error(
-                    startLine,
+                    context.StartLine,
                     $"{upper} must have two arguments",
-                    line,
+                    context.Line,
                     $"give {words[0]} a value: {upper} {words[0]}=value (an empty value is {upper} {words[0]}=\"\")");
             }
 
@@ -94,9 +95,9 @@ public sealed partial class DockerfileParser
             if (equals < 0)
             {
                 throw Error(
-                    startLine,
+                    context.StartLine,
                     $"Syntax error - can't find = in {Quote(word)}. Must be of the form: name=value",
-                    line,
+                    context.Line,
                     $"once the first pair is name=value every word must be; quote or escape a value that has spaces in it, e.g. {upper} name=\"two words\"");
             }
 
@@ -108,25 +109,20 @@ public sealed partial class DockerfileParser
         return triples;
     }
 
-    private DockerfileNode WithMaybeJson(DockerfileNode node, string arguments, string line, int startLine)
+    private Shape MaybeJson(ReadOnlySpan<char> arguments, LineContext context)
     {
-        if (arguments.Length == 0)
+        if (arguments.IsEmpty)
         {
-            return node;
+            return new Shape([]);
         }
 
-        return ReadJson(arguments, line, startLine, out var values)
-            ? node with { Arguments = values, IsJson = true }
-            : node with { Arguments = [arguments] };
+        return ReadJson(arguments, context, out var values)
+            ? new Shape(values, IsJson: true)
+            : new Shape([arguments.ToString()]);
     }
 
-    private DockerfileNode WithMaybeJsonList(DockerfileNode node, string arguments, string line, int startLine) =>
-        ReadJson(arguments, line, startLine, out var values)
-            ? node with { Arguments = values, IsJson = true }
-            : node with { Arguments = SplitOnBlanks(arguments) };
-
     /// <summary>True for a JSON string array; false for shell form; throws for JSON with other values in it.</summary>
-    private bool ReadJson(string arguments, string line, int startLine, out List<string> values)
+    private bool ReadJson(ReadOnlySpan<char> arguments, LineContext context, out List<string> values)
     {
         switch (JsonStringArray.Parse(arguments, out values))
         {
@@ -134,9 +130,9 @@ public sealed partial class DockerfileParser
                 return true;
             case JsonArrayKind.NotStrings:
                 throw Error(
-                    startLine,
+                    context.StartLine,
                     "when using JSON array syntax, arrays must be comprised of strings only",
-                    line,
+                    context.Line,
                     "write every element as a double-quoted string, e.g. [\"echo\", \"hello\"], or drop the brackets to use the shell form");
             default:
                 return false;
@@ -144,38 +140,43 @@ public sealed partial class DockerfileParser
     }
 
     /// <summary>HEALTHCHECK: a type word (NONE, CMD, …) then a maybe-JSON command; CMD gets its own node too.</summary>
-    private DockerfileNode WithHealthCheck(DockerfileNode node, string arguments, string line, int startLine)
+    private Shape HealthCheck(ReadOnlySpan<char> arguments, LineContext context)
     {
-        if (arguments.Length == 0)
+        if (arguments.IsEmpty)
         {
-            return node;
+            return new Shape([]);
         }
 
         var typeEnd = 0;
-        while (typeEnd < arguments.Length && !DockerfileWhitespace.IsSpace(arguments[typeEnd]))
+        while (typeEnd < arguments.Length && !DockerfileWhitespace.IsAsciiSpace(arguments[typeEnd]))
         {
             typeEnd++;
         }
 
         var commandStart = typeEnd;
-        while (commandStart < arguments.Length && DockerfileWhitespace.IsSpace(arguments[commandStart]))
+        while (commandStart < arguments.Length && DockerfileWhitespace.IsAsciiSpace(arguments[commandStart]))
         {
             commandStart++;
         }
 
         var type = arguments[..typeEnd];
-        var command = WithMaybeJson(
-            new DockerfileNode { Instruction = "cmd", Original = arguments[commandStart..], StartLine = node.StartLine, EndLine = node.EndLine },
-            arguments[commandStart..],
-            line,
-            startLine);
-
-        return node with
+        var commandText = arguments[commandStart..];
+        var command = MaybeJson(commandText, context);
+        DockerfileNode? nested = null;
+        if (type.Equals("CMD", StringComparison.OrdinalIgnoreCase))
         {
-            Arguments = [type, .. command.Arguments],
-            IsJson = command.IsJson,
-            Nested = type.Equals("CMD", StringComparison.OrdinalIgnoreCase) ? command : null,
-        };
+            nested = new DockerfileNode
+            {
+                Instruction = "cmd",
+                Arguments = command.Arguments,
+                IsJson = command.IsJson,
+                Original = commandText.ToString(),
+                StartLine = context.StartLine,
+                EndLine = context.EndLine,
+            };
+        }
+
+        return new Shape([type.ToString(), .. command.Arguments], command.IsJson, nested);
     }
 
     /// <summary>
@@ -183,7 +184,7 @@ public sealed partial class DockerfileParser
     /// first such problem is raised only once the whole file has parsed, because a parse error anywhere
     /// in the file is what BuildKit reports first.
     /// </summary>
-    private void CheckInstruction(DockerfileNode node, ArgumentForm form, string written)
+    private void CheckInstruction(DockerfileNode node, ArgumentForm form, ReadOnlySpan<char> name)
     {
         if (_deferredError is not null)
         {
@@ -192,6 +193,7 @@ public sealed partial class DockerfileParser
 
         if (form == ArgumentForm.Ignored)
         {
+            var written = name.ToString();
             var suggestion = written.Length == 0 ? null : InstructionKeywords.Suggest(written);
             var hint = suggestion is not null
                 ? $"did you mean {suggestion}?"
@@ -261,4 +263,10 @@ public sealed partial class DockerfileParser
     /// <summary>A double-quoted rendering for messages, with backslashes and quotes escaped.</summary>
     private static string Quote(string text) =>
         "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>The instruction line being shaped, for error messages and nested nodes.</summary>
+    private readonly record struct LineContext(string Line, int StartLine, int EndLine);
+
+    /// <summary>An instruction's arguments as its argument form shapes them.</summary>
+    private readonly record struct Shape(IReadOnlyList<string> Arguments, bool IsJson = false, DockerfileNode? Nested = null);
 }

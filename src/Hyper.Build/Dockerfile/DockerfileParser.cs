@@ -30,6 +30,9 @@ public sealed partial class DockerfileParser
     private readonly Dictionary<int, string> _commentsAbove = [];
     private readonly List<string> _comments = [];
     private readonly StringBuilder _joined = new();
+
+    /// <summary>Shared by the word and flag splitters, which only need it for the word being built.</summary>
+    private readonly StringBuilder _scratch = new();
     private int _position;
     private int _lineNumber;
     private bool _lineTooLong;
@@ -63,20 +66,20 @@ public sealed partial class DockerfileParser
 
         if (_instructions.Count == 0)
         {
-            throw new DockerfileException(
-                _fileName,
+            throw Error(
                 Math.Max(_lineNumber, 1),
                 "file with no instructions",
-                hint: "a Dockerfile needs at least a FROM instruction; everything here is empty lines, comments or parser directives");
+                instruction: null,
+                "a Dockerfile needs at least a FROM instruction; everything here is empty lines, comments or parser directives");
         }
 
         if (_lineTooLong)
         {
-            throw new DockerfileException(
-                _fileName,
+            throw Error(
                 _lineNumber + 1,
                 $"dockerfile line greater than max allowed size of {MaxLineBytes}",
-                hint: "split the line with the escape character at the ends of lines, or move long content into a file that is COPYed in");
+                instruction: null,
+                "split the line with the escape character at the ends of lines, or move long content into a file that is COPYed in");
         }
 
         if (_deferredError is not null)
@@ -129,15 +132,7 @@ public sealed partial class DockerfileParser
             return;
         }
 
-        string line;
-        if (ended)
-        {
-            line = content.ToString();
-        }
-        else
-        {
-            line = JoinContinuationLines(content);
-        }
+        var line = ended ? content.ToString() : JoinContinuationLines(content);
 
         var node = CreateNode(line, startLine, _lineNumber, topLevel: true);
         if (CanContainHeredoc(node) && line.Contains("<<", StringComparison.Ordinal))

@@ -6,6 +6,8 @@ namespace Hyper.Build.Dockerfile.Parsing;
 /// Splits <c>--name=value</c> words off the front of an instruction's arguments, as BuildKit does for
 /// every instruction before dispatching it. Quotes around (parts of) a flag are removed and the escape
 /// character escapes the next character; a bare <c>--</c> ends the flags. Values are not checked here.
+/// Only ASCII white space separates flags, as in BuildKit's byte-wise scan; unlike that scan, non-ASCII
+/// characters are kept whole instead of being re-encoded byte by byte.
 /// </summary>
 internal static class BuilderFlags
 {
@@ -17,10 +19,27 @@ internal static class BuilderFlags
     }
 
     /// <summary>The flags found, in order; <paramref name="rest"/> is what follows them (untrimmed).</summary>
-    public static List<string> Extract(ReadOnlySpan<char> line, char escape, out ReadOnlySpan<char> rest)
+    /// <param name="line">The text after the instruction name.</param>
+    /// <param name="escape">The Dockerfile's escape character.</param>
+    /// <param name="word">A scratch buffer for the flag being read.</param>
+    /// <param name="rest">The arguments after the flags.</param>
+    public static IReadOnlyList<string> Extract(ReadOnlySpan<char> line, char escape, StringBuilder word, out ReadOnlySpan<char> rest)
     {
+        // Most instructions have no flags at all.
+        var first = 0;
+        while (first < line.Length && DockerfileWhitespace.IsAsciiSpace(line[first]))
+        {
+            first++;
+        }
+
+        if (!line[first..].StartsWith("--", StringComparison.Ordinal))
+        {
+            rest = line[first..];
+            return [];
+        }
+
         var flags = new List<string>();
-        var word = new StringBuilder();
+        word.Clear();
         var phase = Phase.BetweenWords;
         var quote = '\0';
         var blankOk = false;
@@ -37,7 +56,7 @@ internal static class BuilderFlags
                     break;
                 }
 
-                if (DockerfileWhitespace.IsSpace(ch))
+                if (DockerfileWhitespace.IsAsciiSpace(ch))
                 {
                     continue;
                 }
@@ -67,7 +86,7 @@ internal static class BuilderFlags
 
             if (phase == Phase.InWord)
             {
-                if (DockerfileWhitespace.IsSpace(ch))
+                if (DockerfileWhitespace.IsAsciiSpace(ch))
                 {
                     if (word.Length == 2 && word[0] == '-' && word[1] == '-')
                     {

@@ -16,6 +16,12 @@ internal static class DockerfileWhitespace
 
     public static bool IsSeparator(char c) => c is ' ' or '\t' or '\v' or '\f' or '\r';
 
+    /// <summary>
+    /// ASCII white space only. BuildKit scans flags and the HEALTHCHECK type byte by byte, so a
+    /// non-ASCII space (U+3000, U+00A0, …) never ends a word there.
+    /// </summary>
+    public static bool IsAsciiSpace(char c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
+
     /// <summary>Splits on runs of <see cref="Separators"/>; the input is expected to be trimmed already.</summary>
     public static List<string> SplitOnSeparators(ReadOnlySpan<char> text)
     {

@@ -44,18 +44,30 @@ internal static class InstructionKeywords
     /// The closest instruction within an edit distance of two, in the case the user wrote
     /// (all upper, all lower, otherwise lower), as BuildKit suggests it; null when nothing is close.
     /// </summary>
+    /// <remarks>
+    /// BuildKit picks among equally distant names in random (map) order; here a swap of two letters
+    /// decides the tie (RNU is RUN, not ENV), then the table order.
+    /// </remarks>
     public static string? Suggest(string name)
     {
         var lower = name.ToLowerInvariant();
         string? best = null;
         var bestDistance = 3;
+        var bestWithSwaps = int.MaxValue;
         foreach (var (keyword, _) in Table)
         {
             var distance = EditDistance.Between(lower, keyword);
-            if (distance < bestDistance)
+            if (distance > bestDistance || distance == 3)
+            {
+                continue;
+            }
+
+            var withSwaps = EditDistance.Between(lower, keyword, transpositions: true);
+            if (distance < bestDistance || withSwaps < bestWithSwaps)
             {
                 best = keyword;
                 bestDistance = distance;
+                bestWithSwaps = withSwaps;
             }
         }
 

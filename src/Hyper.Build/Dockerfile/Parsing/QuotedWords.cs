@@ -15,10 +15,13 @@ internal static class QuotedWords
         InQuote,
     }
 
-    public static List<string> Split(ReadOnlySpan<char> text, char escape)
+    /// <param name="text">The arguments.</param>
+    /// <param name="escape">The Dockerfile's escape character.</param>
+    /// <param name="word">A scratch buffer for the word being read.</param>
+    public static List<string> Split(ReadOnlySpan<char> text, char escape, StringBuilder word)
     {
         var words = new List<string>();
-        var word = new StringBuilder();
+        word.Clear();
         var phase = Phase.BetweenWords;
         var quote = '\0';
         var blankOk = false;

@@ -64,15 +64,17 @@ internal sealed partial class ShellExpander
             throw MissingBrace();
         }
 
-        // Only :- :+ :? exist; bash's := and ${VAR:offset} do not. Anything else would fail after
-        // the operand anyway, so failing now gives the clearer message.
-        if ((nullIsUnset && isPattern) || op is not ('+' or '-' or '?' or '#' or '%'))
+        if (nullIsUnset && isPattern)
         {
             throw UnsupportedOperator(name, spelled);
         }
 
-        // Pattern operands keep their escapes so that \* can mean a literal star.
-        var operand = ReadOperand('}', isPattern, MissingBrace);
+        // Only :- :+ :? exist, not bash's := or ${VAR:offset}. An unsupported operator still
+        // has its operand read first: with unset variables preserved, BuildKit leaves the whole
+        // ${...} as written instead of failing. Pattern operands keep their escapes so that \*
+        // can mean a literal star.
+        var supported = op is '+' or '-' or '?' or '#' or '%';
+        var operand = ReadOperand('}', isPattern, supported ? MissingBrace : () => UnsupportedOperator(name, spelled));
         var (value, set) = Lookup(name);
         if (!set && options.PreserveUnsetVariables)
         {
@@ -98,7 +100,7 @@ internal sealed partial class ShellExpander
                 }
 
                 return value;
-            default:
+            case '#' or '%':
                 // A doubled operator (## or %%) removes the longest match instead of the shortest.
                 var longest = operand.Length > 0 && operand[0] == op;
                 var pattern = longest ? operand[1..] : operand;
@@ -112,6 +114,9 @@ internal sealed partial class ShellExpander
                 {
                     throw new ExpansionFailure($"invalid pattern '{pattern}' in ${{{name}{spelled}...}}: {invalid.Message}");
                 }
+
+            default:
+                throw UnsupportedOperator(name, spelled);
         }
     }
 

@@ -107,7 +107,11 @@ internal sealed class ShellPattern
     private static ShellPattern Parse(int[] pattern, bool shortestRuns)
     {
         var tokens = new List<int>(pattern.Length);
-        for (var i = 0; i < pattern.Length; i++)
+
+        // BuildKit reads the pattern with Go's text scanner, which drops a byte order mark as the
+        // first character; for a suffix that is the last character of the pattern as written.
+        var first = pattern.Length > 0 && pattern[0] == '\uFEFF' ? 1 : 0;
+        for (var i = first; i < pattern.Length; i++)
         {
             var ch = pattern[i];
             if (ch == '*')

@@ -307,14 +307,7 @@ public sealed partial class BuildPlanner
         var depth = new Dictionary<StageState, int>();
         foreach (var stage in _stages.Where(static s => s.Planned.IsRequired))
         {
-            // Dependencies come earlier in the file (anything else was refused), so their depth is known.
-            var needed = stage.Dependencies.Select(static d => d.Stage);
-            if (stage.BaseState is not null)
-            {
-                needed = needed.Append(stage.BaseState);
-            }
-
-            depth[stage] = needed.Select(d => depth[d] + 1).DefaultIfEmpty(0).Max();
+            DepthOf(stage);
         }
 
         return
@@ -323,5 +316,22 @@ public sealed partial class BuildPlanner
                 .OrderBy(static g => g.Key)
                 .Select(static g => (IReadOnlyList<PlannedStage>)[.. g.Select(static p => p.Key.Planned).OrderBy(static s => s.Index)]),
         ];
+
+        // The graph has no cycles (they were refused), so the recursion ends.
+        int DepthOf(StageState stage)
+        {
+            if (depth.TryGetValue(stage, out var known))
+            {
+                return known;
+            }
+
+            var needed = stage.Dependencies.Select(static d => d.Stage);
+            if (stage.BaseState is not null)
+            {
+                needed = needed.Append(stage.BaseState);
+            }
+
+            return depth[stage] = needed.Select(d => DepthOf(d) + 1).DefaultIfEmpty(0).Max();
+        }
     }
 }

@@ -37,6 +37,7 @@ public sealed partial class BuildPlanner
             stage.Steps.Add(new PlannedStep
             {
                 Instruction = expanded,
+                Original = instructions[i],
                 Sources = stepSources,
                 Environment = environment,
                 UndefinedVariables = undefined,

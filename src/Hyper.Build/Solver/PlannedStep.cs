@@ -8,6 +8,9 @@ public sealed record PlannedStep
     /// <summary>The instruction with every value BuildKit expands already expanded (RUN, CMD and ENTRYPOINT bodies are left to the shell).</summary>
     public required Instruction Instruction { get; init; }
 
+    /// <summary>The same instruction as written, before expansion.</summary>
+    public required Instruction Original { get; init; }
+
     /// <summary>
     /// Where the step reads files from other than its own stage: for <c>COPY --from</c> the one source; for
     /// RUN one per mount, in the order of <see cref="RunInstruction.Mounts"/>. Empty otherwise.

@@ -211,4 +211,14 @@ public sealed class ArgumentScopeTests
             [new KeyValue("PATH", "/usr/local/go/bin:/usr/bin:/opt/bin"), new KeyValue("GOROOT_COPY", "/usr/local/go")],
             plan.Step<EnvInstruction>().Variables);
     }
+
+    [Fact]
+    public void Here_documents_expand_unless_their_delimiter_is_quoted()
+    {
+        var plan = Dockerfiles.Plan("FROM alpine\nENV NAME=world\nCOPY <<EOF <<'RAW' /etc/\nhello $NAME\nEOF\nhello $NAME\nRAW\n");
+
+        var contents = plan.Step<CopyInstruction>().SourceContents;
+        Assert.Equal("hello world\n", contents[0].Data);
+        Assert.Equal("hello $NAME\n", contents[1].Data);
+    }
 }

@@ -142,6 +142,26 @@ public sealed class StageGraphTests
     }
 
     [Fact]
+    public void Mounting_from_a_stage_defined_later_is_an_error()
+    {
+        var error = Assert.Throws<DockerfileException>(() => Dockerfiles.Plan("FROM alpine AS first\nRUN --mount=from=second,target=/s ls\nFROM alpine AS second\nFROM first\n"));
+
+        Assert.Equal("cannot mount from stage \"second\", stage needs to be defined before current command", error.Reason);
+        Assert.Equal(2, error.Line);
+    }
+
+    [Fact]
+    public void A_failed_plan_keeps_the_steps_checked_before_the_error()
+    {
+        var attempt = BuildPlanner.TryPlan(
+            Dockerfiles.Read("FROM alpine AS ok\nRUN true\nFROM ok\nENV A=1\nSTOPSIGNAL NOPE\n"), new BuildOptions { BuildPlatform = Dockerfiles.Amd64 });
+
+        Assert.Equal(5, attempt.Error!.Line);
+        Assert.Single(attempt.Plan!.Stages[0].Steps);
+        Assert.IsType<EnvInstruction>(Assert.Single(attempt.Plan.Stages[1].Steps).Instruction);
+    }
+
+    [Fact]
     public void From_naming_a_later_stage_means_an_image_as_in_buildkit()
     {
         var plan = Dockerfiles.Plan("FROM later AS first\nFROM alpine AS later\n", "first");

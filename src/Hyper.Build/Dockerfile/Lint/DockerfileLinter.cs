@@ -32,7 +32,10 @@ public sealed class DockerfileLinter
         new LegacyKeyValueFormat(),
         new RedundantTargetPlatform(),
         new SecretsUsedInArgOrEnv(),
+        new InvalidDefaultArgInFrom(),
         new FromPlatformFlagConstDisallowed(),
+        new ExposeProtoCasing(),
+        new ExposeInvalidFormat(),
     ];
 
     public IReadOnlyList<ILintRule> Rules { get; }

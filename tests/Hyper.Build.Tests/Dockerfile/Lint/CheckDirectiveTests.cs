@@ -91,4 +91,15 @@ public sealed class CheckDirectiveTests
         Assert.Equal(3, result.Error!.Line);
         Assert.StartsWith("unknown flag: --form", result.Error.Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Warnings_found_before_an_error_are_still_reported()
+    {
+        var result = LintRuleTests.Check("FROM alpine AS a\nCMD echo\nFROM alpine\nRUN --mount=type=cache true\n");
+
+        Assert.Equal(4, result.Error!.Line);
+        Assert.Equal("invalid mount target \"/\"", result.Error.Reason);
+        var violation = Assert.Single(result.Violations);
+        Assert.Equal(("JSONArgsRecommended", 2), (violation.Rule.Name, violation.Line));
+    }
 }

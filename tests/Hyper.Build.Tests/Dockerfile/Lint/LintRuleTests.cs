@@ -31,6 +31,8 @@ public sealed class LintRuleTests
         { "RedundantTargetPlatform", "FROM --platform=$TARGETPLATFORM alpine\n", 1, "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior" },
         { "FromPlatformFlagConstDisallowed", "FROM --platform=linux/amd64 alpine AS build\n", 1, "FROM --platform flag should not use constant value \"linux/amd64\"" },
         { "NoEmptyContinuation", "FROM alpine\nRUN echo a \\\n\n  b\n", 4, "Empty continuation line" },
+        { "ExposeProtoCasing", "FROM alpine\nEXPOSE 80/TCP\n", 2, "Defined protocol '80/TCP' in EXPOSE instruction should be lowercase" },
+        { "ExposeInvalidFormat", "FROM alpine\nENV HOST_PORT=8080\nEXPOSE $HOST_PORT:80\n", 3, "EXPOSE instruction should not define an IP address or host-port mapping, found '8080:80'" },
     };
 
     public static TheoryData<string, string> Quiet => new()
@@ -54,6 +56,9 @@ public sealed class LintRuleTests
         { "RedundantTargetPlatform", "FROM --platform=$BUILDPLATFORM alpine\n" },
         { "FromPlatformFlagConstDisallowed", "FROM --platform=linux/amd64 alpine AS build-amd64\nFROM --platform=$BUILDPLATFORM alpine\n" },
         { "NoEmptyContinuation", "FROM alpine\nRUN echo a \\\n  b\n" },
+        { "InvalidDefaultArgInFrom", "ARG TAG=3.20\nFROM alpine:$TAG\nFROM alpine:${TAG:-latest}\n" },
+        { "ExposeProtoCasing", "FROM alpine\nEXPOSE 80/tcp 53/udp 8080\n" },
+        { "ExposeInvalidFormat", "FROM alpine\nEXPOSE 80 7000-7010/tcp\n" },
     };
 
     [Theory]
@@ -90,6 +95,20 @@ public sealed class LintRuleTests
         }
 
         Assert.Equal(DockerfileLinter.DefaultRules.Count, DockerfileLinter.DefaultRules.Select(static r => r.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_from_that_needs_a_build_arg_to_be_valid_is_reported_even_when_one_is_given()
+    {
+        var result = DockerfileCheck.Run(
+            "ARG TAG\nFROM alpine:$TAG\n",
+            "Dockerfile",
+            new BuildOptions { BuildPlatform = Dockerfiles.Amd64, BuildArgs = new Dictionary<string, string> { ["TAG"] = "3.20" } });
+
+        Assert.Null(result.Error);
+        var violation = Assert.Single(result.Violations);
+        Assert.Equal("InvalidDefaultArgInFrom", violation.Rule.Name);
+        Assert.Equal("Default value for ARG alpine:$TAG results in empty or invalid base image name", violation.Message);
     }
 
     [Fact]

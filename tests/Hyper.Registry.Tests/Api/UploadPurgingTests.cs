@@ -1,5 +1,7 @@
 using System.Net;
+
 using Hyper.Registry.Core;
+
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hyper.Registry.Tests.Api;

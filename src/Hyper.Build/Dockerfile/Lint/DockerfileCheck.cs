@@ -9,6 +9,9 @@ namespace Hyper.Build.Dockerfile.Lint;
 /// </summary>
 public static class DockerfileCheck
 {
+    /// <summary>The build-arg that, as in BuildKit, sets the checks from outside the Dockerfile, in place of its directive.</summary>
+    public const string CheckBuildArg = "BUILDKIT_DOCKERFILE_CHECK";
+
     public static CheckResult Run(string text, string fileName, BuildOptions options, DockerfileLinter? linter = null)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -21,7 +24,9 @@ public static class DockerfileCheck
         try
         {
             document = DockerfileParser.Parse(text, fileName);
-            configuration = DockerfileLinter.ConfigurationOf(document);
+            configuration = options.BuildArgs.TryGetValue(CheckBuildArg, out var fromBuildArg)
+                ? ReadBuildArg(fileName, fromBuildArg)
+                : DockerfileLinter.ConfigurationOf(document);
         }
         catch (DockerfileException e)
         {
@@ -41,7 +46,20 @@ public static class DockerfileCheck
             error = e;
         }
 
-        var report = linter.Run(new LintSubject { Document = document, Dockerfile = dockerfile, Plan = plan });
+        var report = linter.Run(new LintSubject { Document = document, Dockerfile = dockerfile, Plan = plan }, configuration);
         return new CheckResult { Document = document, Violations = report.Violations, Error = error, Configuration = configuration };
+    }
+
+    private static LintConfiguration ReadBuildArg(string fileName, string value)
+    {
+        try
+        {
+            return LintConfiguration.Parse(value);
+        }
+        catch (FormatException e)
+        {
+            throw new DockerfileException(
+                fileName, 1, $"failed to parse check options: {e.Message}", hint: $"fix --build-arg {CheckBuildArg}=skip=<rule>,<rule>;error=<true|false>");
+        }
     }
 }

@@ -61,11 +61,14 @@ public sealed class DockerfileLinter
         }
     }
 
-    /// <summary>Runs every rule; violations of skipped rules are left out.</summary>
-    public LintReport Run(LintSubject subject)
+    /// <summary>
+    /// Runs every rule; violations of skipped rules are left out. <paramref name="configuration"/>, when
+    /// given, replaces the file's <c># check=</c> directive (as the BUILDKIT_DOCKERFILE_CHECK build-arg does).
+    /// </summary>
+    public LintReport Run(LintSubject subject, LintConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        var configuration = ConfigurationOf(subject.Document);
+        configuration ??= ConfigurationOf(subject.Document);
         var violations = new List<LintViolation>();
         foreach (var rule in Rules)
         {

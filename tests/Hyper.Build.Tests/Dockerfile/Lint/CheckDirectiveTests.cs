@@ -1,4 +1,5 @@
 using Hyper.Build.Dockerfile.Lint;
+using Hyper.Build.Solver;
 
 namespace Hyper.Build.Tests.Dockerfile.Lint;
 
@@ -47,6 +48,18 @@ public sealed class CheckDirectiveTests
         var result = LintRuleTests.Check("# check=error=true\nFROM alpine\nCMD [\"true\"]\n");
 
         Assert.False(result.Failed);
+    }
+
+    [Fact]
+    public void The_check_build_arg_replaces_the_directive()
+    {
+        var result = DockerfileCheck.Run(
+            "# check=skip=all\n" + TwoViolations,
+            "Dockerfile",
+            new BuildOptions { BuildPlatform = Dockerfiles.Amd64, BuildArgs = new Dictionary<string, string> { ["BUILDKIT_DOCKERFILE_CHECK"] = "skip=StageNameCasing;error=true" } });
+
+        Assert.Equal("JSONArgsRecommended", Assert.Single(result.Violations).Rule.Name);
+        Assert.True(result.Failed);
     }
 
     [Fact]

@@ -1,0 +1,71 @@
+namespace Hyper.Build.Context;
+
+/// <summary>
+/// A read-only stream that first replays bytes already taken from another stream, so the start of
+/// standard input can be inspected (compression, tar header) without being able to seek it. The
+/// other stream stays open: it belongs to whoever passed it in.
+/// </summary>
+internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : Stream
+{
+    private int offset;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>Reads up to <paramref name="count"/> bytes from the start of <paramref name="source"/> and returns them with a stream that still yields everything.</summary>
+    public static async Task<(byte[] Start, int Length, Stream Stream)> PeekAsync(Stream source, int count, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[count];
+        var filled = await source.ReadAtLeastAsync(buffer, count, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        return (buffer, filled, new PrefixedStream(buffer, filled, source));
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (offset < prefixLength)
+        {
+            var replayed = Math.Min(buffer.Length, prefixLength - offset);
+            prefix.AsSpan(offset, replayed).CopyTo(buffer);
+            offset += replayed;
+            return replayed;
+        }
+
+        return inner.Read(buffer);
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (offset < prefixLength)
+        {
+            return Read(buffer.Span);
+        }
+
+        return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

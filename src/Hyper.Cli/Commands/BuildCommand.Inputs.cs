@@ -1,3 +1,4 @@
+using Hyper.Build.Context;
 using Hyper.Build.Solver;
 using Hyper.Oci;
 
@@ -6,7 +7,7 @@ namespace Hyper.Cli.Commands;
 public static partial class BuildCommand
 {
     /// <summary>The Dockerfile's text and the options the command line gave.</summary>
-    private sealed record BuildInputs(string Text, string FileName, BuildOptions Options)
+    private sealed record BuildInputs(string Text, string FileName, BuildOptions Options, DockerIgnore Ignore)
     {
         public IReadOnlyList<string> Lines { get; } = Text.ReplaceLineEndings("\n").Split('\n');
     }
@@ -31,7 +32,26 @@ public static partial class BuildCommand
             Target = string.IsNullOrEmpty(target) ? null : target,
             TargetPlatform = ParsePlatform(platform),
         };
-        return new BuildInputs(File.ReadAllText(path), Path.GetFileName(path), options);
+        return new BuildInputs(File.ReadAllText(path), Path.GetFileName(path), options, ReadIgnore(context, path));
+    }
+
+    // As BuildKit: <Dockerfile>.dockerignore next to the Dockerfile wins over the context's .dockerignore.
+    private static DockerIgnore ReadIgnore(string context, string dockerfile)
+    {
+        var path = File.Exists(dockerfile + ".dockerignore") ? dockerfile + ".dockerignore" : Path.Combine(context, ".dockerignore");
+        if (!File.Exists(path))
+        {
+            return DockerIgnore.Empty;
+        }
+
+        try
+        {
+            return DockerIgnore.Parse(File.ReadAllText(path));
+        }
+        catch (DockerIgnoreException e)
+        {
+            throw new FormatException($"{path}: {e.Message}", e);
+        }
     }
 
     private static Dictionary<string, string> ParseBuildArgs(IReadOnlyList<string> buildArgs)

@@ -84,7 +84,7 @@ public static partial class BuildCommand
 
     private static int RunCheck(TextWriter output, BuildInputs inputs, bool json)
     {
-        var result = DockerfileCheck.Run(inputs.Text, inputs.FileName, inputs.Options);
+        var result = DockerfileCheck.Run(inputs.Text, inputs.FileName, inputs.Options, inputs.Ignore);
         if (json)
         {
             CheckReportWriter.WriteJson(output, result);

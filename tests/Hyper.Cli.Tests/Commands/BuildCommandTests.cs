@@ -80,6 +80,21 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void Check_reads_the_context_dockerignore_for_copies_of_ignored_files()
+    {
+        Write("FROM alpine\nCOPY ./secrets/key.pem /etc/\nCOPY app /app\n");
+        File.WriteAllText(_context.Combine(".dockerignore"), "secrets\n*.log\n");
+
+        var (exitCode, output, _) = Run("build", "--call", "check", _context.Path);
+
+        Assert.Equal(BuildCommand.Ok, exitCode);
+        Assert.Contains(
+            "Dockerfile:2: CopyIgnoredFile: Attempting to Copy file \"secrets/key.pem\" that is excluded by .dockerignore",
+            output.Split('\n'));
+        Assert.DoesNotContain("Dockerfile:3:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_in_json_gives_rule_name_url_detail_and_location()
     {
         Write("FROM alpine\nMAINTAINER me\n");

@@ -1,3 +1,4 @@
+using Hyper.Build.Context;
 using Hyper.Build.Dockerfile.Instructions;
 using Hyper.Build.Solver;
 
@@ -12,7 +13,8 @@ public static class DockerfileCheck
     /// <summary>The build-arg that, as in BuildKit, sets the checks from outside the Dockerfile, in place of its directive.</summary>
     public const string CheckBuildArg = "BUILDKIT_DOCKERFILE_CHECK";
 
-    public static CheckResult Run(string text, string fileName, BuildOptions options, DockerfileLinter? linter = null)
+    /// <summary>Checks <paramref name="text"/>; <paramref name="ignore"/> is the context's .dockerignore, if any.</summary>
+    public static CheckResult Run(string text, string fileName, BuildOptions options, DockerIgnore? ignore = null, DockerfileLinter? linter = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(fileName);
@@ -46,7 +48,7 @@ public static class DockerfileCheck
             error = e;
         }
 
-        var report = linter.Run(new LintSubject { Document = document, Dockerfile = dockerfile, Plan = plan }, configuration);
+        var report = linter.Run(new LintSubject { Document = document, Dockerfile = dockerfile, Plan = plan, Ignore = ignore }, configuration);
         return new CheckResult { Document = document, Violations = report.Violations, Error = error, Configuration = configuration };
     }
 

@@ -36,6 +36,7 @@ public sealed class DockerfileLinter
         new FromPlatformFlagConstDisallowed(),
         new ExposeProtoCasing(),
         new ExposeInvalidFormat(),
+        new CopyIgnoredFile(),
     ];
 
     public IReadOnlyList<ILintRule> Rules { get; }

@@ -1,3 +1,4 @@
+using Hyper.Build.Context;
 using Hyper.Build.Dockerfile.Instructions;
 using Hyper.Build.Solver;
 
@@ -13,6 +14,9 @@ public sealed record LintSubject
 
     /// <summary>Null when the Dockerfile could not be planned.</summary>
     public BuildPlan? Plan { get; init; }
+
+    /// <summary>The build context's .dockerignore, when it has one (for CopyIgnoredFile).</summary>
+    public DockerIgnore? Ignore { get; init; }
 
     /// <summary>The stages whose steps were expanded (the target's, or all of them for a check without a target).</summary>
     public IEnumerable<PlannedStage> PlannedStages => Plan?.Stages.Where(static s => s.IsPlanned) ?? [];

@@ -1,3 +1,4 @@
+using Hyper.Build.Context;
 using Hyper.Build.Dockerfile.Lint;
 using Hyper.Build.Solver;
 
@@ -109,6 +110,28 @@ public sealed class LintRuleTests
         var violation = Assert.Single(result.Violations);
         Assert.Equal("InvalidDefaultArgInFrom", violation.Rule.Name);
         Assert.Equal("Default value for ARG alpine:$TAG results in empty or invalid base image name", violation.Message);
+    }
+
+    [Theory]
+    [InlineData("node_modules\n", "FROM node\nCOPY node_modules/x /x\n", "Attempting to Copy file \"node_modules/x\" that is excluded by .dockerignore")]
+    [InlineData("*\n", "FROM node\nADD . /app\n", "Attempting to Add file \".\" that is excluded by .dockerignore")]
+    public void CopyIgnoredFile_fires_for_context_paths_the_dockerignore_leaves_out(string ignore, string dockerfile, string message)
+    {
+        var result = DockerfileCheck.Run(dockerfile, "Dockerfile", new BuildOptions { BuildPlatform = Dockerfiles.Amd64 }, DockerIgnore.Parse(ignore));
+
+        var violation = Assert.Single(result.Violations);
+        Assert.Equal(("CopyIgnoredFile", 2, message), (violation.Rule.Name, violation.Line, violation.Message));
+    }
+
+    [Theory]
+    [InlineData("*.log\n", "FROM node\nCOPY . /app\nCOPY src /src\n")]
+    [InlineData("build\n!build/keep\n", "FROM node\nCOPY build/other /x\n")]
+    [InlineData("dist\n", "FROM node AS b\nRUN make\nFROM node\nCOPY --from=b dist /dist\nADD https://example.com/dist /d\n")]
+    public void CopyIgnoredFile_stays_quiet_for_other_stages_urls_and_exceptions(string ignore, string dockerfile)
+    {
+        var result = DockerfileCheck.Run(dockerfile, "Dockerfile", new BuildOptions { BuildPlatform = Dockerfiles.Amd64 }, DockerIgnore.Parse(ignore));
+
+        Assert.DoesNotContain(result.Violations, static v => v.Rule.Name == "CopyIgnoredFile");
     }
 
     [Fact]

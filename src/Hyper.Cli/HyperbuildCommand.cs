@@ -1,5 +1,7 @@
 using System.CommandLine;
 
+using Hyper.Cli.Commands;
+
 namespace Hyper.Cli;
 
 /// <summary>The <c>hyperbuild</c> command line: the root command and its subcommands.</summary>
@@ -8,6 +10,7 @@ public static class HyperbuildCommand
     public static RootCommand Create()
     {
         var root = new RootCommand("hyperbuild: build OCI images from Dockerfiles and move them between registries, OCI layouts and docker archives.");
+        root.Add(BuildCommand.Create());
         return root;
     }
 }

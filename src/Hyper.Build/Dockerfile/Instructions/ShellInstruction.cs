@@ -1,0 +1,7 @@
+namespace Hyper.Build.Dockerfile.Instructions;
+
+/// <summary><c>SHELL ["executable", "parameters"]</c>: the shell for later shell-form commands.</summary>
+public sealed record ShellInstruction : Instruction
+{
+    public required IReadOnlyList<string> Shell { get; init; }
+}

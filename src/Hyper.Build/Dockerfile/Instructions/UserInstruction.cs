@@ -1,0 +1,7 @@
+namespace Hyper.Build.Dockerfile.Instructions;
+
+/// <summary><c>USER &lt;user&gt;[:&lt;group&gt;]</c>.</summary>
+public sealed record UserInstruction : Instruction
+{
+    public required string User { get; init; }
+}

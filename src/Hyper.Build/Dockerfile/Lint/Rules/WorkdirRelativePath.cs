@@ -1,0 +1,48 @@
+using Hyper.Build.Dockerfile.Instructions;
+using Hyper.Build.Solver;
+
+namespace Hyper.Build.Dockerfile.Lint.Rules;
+
+/// <summary>
+/// A relative WORKDIR before any absolute one depends on the base image's working directory. Only the
+/// first WORKDIR of a stage (and the stages it is built on) is looked at: fixing it fixes the rest.
+/// </summary>
+public sealed class WorkdirRelativePath : ILintRule
+{
+    public string Name => "WorkdirRelativePath";
+
+    public string Description => "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes";
+
+    public Uri Url { get; } = new("https://docs.docker.com/go/dockerfile/rule/workdir-relative-path/");
+
+    public IEnumerable<LintViolation> Check(LintSubject subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        foreach (var stage in subject.PlannedStages)
+        {
+            if (InheritsWorkdir(stage))
+            {
+                continue;
+            }
+
+            if (stage.Steps.Select(static s => s.Instruction).OfType<WorkdirInstruction>().FirstOrDefault() is { } first
+                && !first.Path.StartsWith('/'))
+            {
+                yield return LintViolation.At(this, first.Node, $"Relative workdir \"{first.Path}\" can have unexpected results if the base image changes");
+            }
+        }
+    }
+
+    private static bool InheritsWorkdir(PlannedStage stage)
+    {
+        for (var parent = stage.BaseStage; parent is not null; parent = parent.BaseStage)
+        {
+            if (parent.Steps.Any(static s => s.Instruction is WorkdirInstruction))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

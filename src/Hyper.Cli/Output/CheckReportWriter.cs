@@ -45,11 +45,15 @@ public static class CheckReportWriter
             output.WriteLine();
         }
 
-        output.WriteLine(result.Violations.Count switch
+        var failed = result.Failed;
+        output.WriteLine((result.Violations.Count, failed) switch
         {
-            0 => "Check complete, no warnings found.",
-            1 => "Check complete, 1 warning has been found!",
-            var n => $"Check complete, {n} warnings have been found!",
+            (0, true) => "Check failed.",
+            (1, true) => "Check failed: 1 warning has been found!",
+            (var n, true) => $"Check failed: {n} warnings have been found!",
+            (0, false) => "Check complete, no warnings found.",
+            (1, false) => "Check complete, 1 warning has been found!",
+            (var n, false) => $"Check complete, {n} warnings have been found!",
         });
     }
 

@@ -38,6 +38,7 @@ public sealed class BuildCommandTests : IDisposable
 
         Assert.Equal(BuildCommand.DockerfileFailed, exitCode);
         Assert.Contains("Dockerfile:3: error: unknown flag: --frm", output, StringComparison.Ordinal);
+        Assert.Contains("Check failed.", output, StringComparison.Ordinal);
         Assert.Contains("  3 | COPY --frm=build /a /b", output, StringComparison.Ordinal);
         Assert.Contains("hint: COPY accepts --from, --chown, --chmod, --link, --parents, --exclude", output, StringComparison.Ordinal);
     }

@@ -38,5 +38,6 @@ echo "== run it"
 podman run --rm --tls-verify=false --runtime runc --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \
   "$image" sh -c 'echo "hello from $(uname -m) busybox, served by hyperregistry"'
 
-echo "== hyperbuild --help"
-artifacts/bin/hyperbuild --help
+echo "== hyperbuild checks examples/hello/Dockerfile (building it arrives with the engine)"
+artifacts/bin/hyperbuild build --call targets --build-arg REGISTRY=127.0.0.1:$port examples/hello
+artifacts/bin/hyperbuild build --call check --build-arg REGISTRY=127.0.0.1:$port examples/hello

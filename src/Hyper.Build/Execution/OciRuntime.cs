@@ -1,0 +1,81 @@
+using System.Diagnostics;
+
+namespace Hyper.Build.Execution;
+
+/// <summary>
+/// An OCI runtime binary (runc or crun) that runs a prepared bundle to completion. crun 1.8 refuses
+/// this machine's hybrid cgroup v1+v2 layout, so runc is the default.
+/// </summary>
+public sealed class OciRuntime(string executable = "runc", string? stateDirectory = null)
+{
+    public string Executable { get; } = executable;
+
+    /// <summary>
+    /// Runs the bundle in <paramref name="bundleDirectory"/> as container <paramref name="id"/>, passing
+    /// each line of its output to <paramref name="output"/> as it comes, and returns its exit code.
+    /// Cancellation kills the container and removes it.
+    /// </summary>
+    public async Task<int> RunAsync(string bundleDirectory, string id, Action<string> output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var startInfo = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        if (stateDirectory is not null)
+        {
+            startInfo.ArgumentList.Add("--root");
+            startInfo.ArgumentList.Add(stateDirectory);
+        }
+
+        foreach (var argument in new[] { "run", "--bundle", bundleDirectory, id })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {Executable}");
+        process.StandardInput.Close();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await DeleteAsync(id).ConfigureAwait(false);
+            throw;
+        }
+
+        // WaitForExitAsync returns when the process exits; this second wait drains the output events.
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    /// <summary>Forcibly removes a container, running or not; used when a build is cancelled.</summary>
+    private async Task DeleteAsync(string id)
+    {
+        var startInfo = new ProcessStartInfo(Executable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        if (stateDirectory is not null)
+        {
+            startInfo.ArgumentList.Add("--root");
+            startInfo.ArgumentList.Add(stateDirectory);
+        }
+
+        foreach (var argument in new[] { "delete", "--force", id })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var delete = Process.Start(startInfo);
+        if (delete is not null)
+        {
+            await delete.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

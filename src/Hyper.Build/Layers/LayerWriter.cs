@@ -55,7 +55,7 @@ public static class LayerWriter
         await using (var compressor = OpenCompressor(blob, compression))
         {
             // Hashed before compression: the diff id is the digest of the plain tar.
-            var tar = new PaxHeaderNameStream(new HashingWriteStream(compressor, tarHasher));
+            var tar = new PaxHeaderStream(new HashingWriteStream(compressor, tarHasher));
             await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
             {
                 var walk = new Walk(writer, clampTimestamps);
@@ -192,7 +192,7 @@ public static class LayerWriter
                         continue;
                     }
 
-                    records.Add(new(PaxXattrPrefix + key, DecodeXattr(name, key, value)));
+                    records.Add(XattrRecord(key, value));
                 }
             }
 
@@ -214,18 +214,19 @@ public static class LayerWriter
         private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
         /// <summary>
-        /// PAX records are text in .NET's TarWriter, so only values that are valid UTF-8 survive
-        /// the round trip; anything else is refused rather than silently corrupted.
+        /// TarWriter takes record values as text, so a value that is not UTF-8 (file capabilities,
+        /// ACLs) goes through as base64 under a marker key, and <see cref="PaxHeaderStream"/>
+        /// writes its raw bytes.
         /// </summary>
-        private static string DecodeXattr(string name, string key, byte[] value)
+        private static KeyValuePair<string, string> XattrRecord(string key, byte[] value)
         {
             try
             {
-                return StrictUtf8.GetString(value);
+                return new(PaxXattrPrefix + key, StrictUtf8.GetString(value));
             }
-            catch (DecoderFallbackException e)
+            catch (DecoderFallbackException)
             {
-                throw new NotSupportedException($"extended attribute '{key}' of '{name}' holds binary data, which this layer writer cannot store yet", e);
+                return new(PaxHeaderStream.BinaryRecordPrefix + PaxXattrPrefix + key, Convert.ToBase64String(value));
             }
         }
     }

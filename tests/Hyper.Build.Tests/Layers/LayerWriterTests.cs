@@ -138,6 +138,23 @@ public sealed class LayerWriterTests(OverlayUpper overlay) : IClassFixture<Overl
     }
 
     [Fact]
+    public async Task Binary_xattr_values_are_written_as_raw_bytes_that_gnu_tar_restores()
+    {
+        var layer = Path.Combine(overlay.Unpacked, "..", "binary.tar");
+        var (_, tar) = await WriteAsync(overlay.BinaryXattrUpper, LayerCompression.None);
+        await File.WriteAllBytesAsync(layer, tar);
+
+        byte[] expected = [.. Encoding.ASCII.GetBytes("283 SCHILY.xattr.user.bin="), .. Enumerable.Range(0, 256).Select(i => (byte)i), (byte)'\n'];
+        Assert.True(tar.AsSpan().IndexOf(expected) >= 0, "raw record not found");
+        Assert.DoesNotContain("HYPER.", Encoding.Latin1.GetString(tar), StringComparison.Ordinal);
+
+        await ExternalProcess.RunCheckedAsync("tar", "--xattrs", "--xattrs-include=user.*", "-xpf", layer, "-C", overlay.Unpacked);
+        var restored = await ExternalProcess.RunCheckedAsync("python3", "-c", $"import os; print(os.getxattr('{Path.Combine(overlay.Unpacked, "ping")}', 'user.bin') == bytes(range(256)))");
+        Assert.Equal("True", restored.StandardOutput.Trim());
+        Assert.Equal("binary", await File.ReadAllTextAsync(Path.Combine(overlay.Unpacked, "ping")));
+    }
+
+    [Fact]
     public async Task Timestamps_are_clamped_to_the_given_time_and_kept_when_earlier()
     {
         var clamp = new DateTimeOffset(2020, 6, 1, 0, 0, 0, TimeSpan.Zero);
@@ -200,7 +217,7 @@ public sealed class LayerWriterTests(OverlayUpper overlay) : IClassFixture<Overl
 
         var names = ExtendedHeaderNames(tar);
         Assert.NotEmpty(names);
-        Assert.All(names, n => Assert.Equal(PaxHeaderNameStream.FixedName, n));
+        Assert.All(names, n => Assert.Equal(PaxHeaderStream.FixedName, n));
         Assert.DoesNotContain($"PaxHeaders.{Environment.ProcessId}", Encoding.ASCII.GetString(tar), StringComparison.Ordinal);
     }
 
@@ -235,7 +252,7 @@ public sealed class LayerWriterTests(OverlayUpper overlay) : IClassFixture<Overl
     private static byte[] Normalise(byte[] tar)
     {
         using var output = new MemoryStream();
-        using (var stream = new PaxHeaderNameStream(output))
+        using (var stream = new PaxHeaderStream(output))
         {
             // Odd-sized pieces, so headers arrive split across writes.
             for (var offset = 0; offset < tar.Length; offset += 333)

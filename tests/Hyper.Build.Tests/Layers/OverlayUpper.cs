@@ -15,6 +15,13 @@ public sealed class OverlayUpper : IAsyncLifetime, IDisposable
 
     public string EmptyUpper => _temp.Combine("empty-upper");
 
+    /// <summary>A directory holding one file whose xattr is not UTF-8, kept apart because .NET's
+    /// TarReader refuses such records (GNU tar and Go read them).</summary>
+    public string BinaryXattrUpper => _temp.Combine("binary-upper");
+
+    /// <summary>Where GNU tar unpacks a layer for the interop checks.</summary>
+    public string Unpacked => _temp.Combine("unpacked");
+
     public async Task InitializeAsync()
     {
         var lower = _temp.Combine("lower");
@@ -24,6 +31,14 @@ public sealed class OverlayUpper : IAsyncLifetime, IDisposable
         {
             Directory.CreateDirectory(dir);
         }
+
+        Directory.CreateDirectory(BinaryXattrUpper);
+        Directory.CreateDirectory(Unpacked);
+        var capable = Path.Combine(BinaryXattrUpper, "ping");
+        File.WriteAllText(capable, "binary");
+
+        // Not UTF-8, with newlines and '=' inside: the shape of security.capability values.
+        await ExternalProcess.RunCheckedAsync("python3", "-c", $"import os; os.setxattr('{capable}', 'user.bin', bytes(range(256)))");
 
         File.WriteAllText(Path.Combine(lower, "keep.txt"), "untouched");
         File.WriteAllText(Path.Combine(lower, "modify.txt"), "before");

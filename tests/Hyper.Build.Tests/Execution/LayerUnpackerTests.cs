@@ -245,4 +245,49 @@ public sealed class LayerUnpackerTests : IDisposable
 
         Assert.Equal("a", File.ReadAllText(At("abs/file")));
     }
+
+    [Fact]
+    public async Task A_symlink_to_host_etc_followed_by_a_file_under_it_is_refused()
+    {
+        // A probe name rather than passwd: were the refusal ever broken, the test must not damage the host.
+        var probe = $"hyper-unpack-probe-{Guid.NewGuid():N}";
+
+        var error = await Assert.ThrowsAsync<UnsafeLayerEntryException>(() => Apply(Tar(
+            Entry(TarEntryType.SymbolicLink, "evil", "/etc"),
+            FileEntry($"evil/{probe}", "pwned"))));
+
+        Assert.Equal($"evil/{probe}", error.EntryName);
+        Assert.False(File.Exists(Path.Combine("/etc", probe)));
+        Assert.Equal("/etc", new FileInfo(At("evil")).LinkTarget);
+    }
+
+    [Fact]
+    public async Task A_hardlink_to_host_etc_passwd_is_refused()
+    {
+        var before = await Stat("%h", "/etc/passwd");
+
+        await Assert.ThrowsAsync<UnsafeLayerEntryException>(() => Apply(Tar(Entry(TarEntryType.HardLink, "passwd", "/etc/passwd"))));
+
+        Assert.Equal(before, await Stat("%h", "/etc/passwd"));
+        Assert.False(File.Exists(At("passwd")));
+    }
+
+    [Fact]
+    public async Task A_directory_over_a_symlink_to_a_host_directory_replaces_the_link()
+    {
+        await Apply(Tar(Entry(TarEntryType.SymbolicLink, "data", _outside)));
+        await Apply(Tar(Entry(TarEntryType.Directory, "data/"), FileEntry("data/file", "f")));
+
+        Assert.Null(new FileInfo(At("data")).LinkTarget);
+        Assert.Equal("f", File.ReadAllText(At("data/file")));
+        Assert.Empty(Directory.GetFileSystemEntries(_outside));
+    }
+
+    [Fact]
+    public async Task A_whiteout_does_not_hide_what_its_own_layer_adds()
+    {
+        await Apply(Tar(FileEntry("f", "new"), Entry(TarEntryType.RegularFile, ".wh.f")));
+
+        Assert.Equal("new", File.ReadAllText(At("f")));
+    }
 }

@@ -27,7 +27,8 @@ namespace Hyper.Build.Execution;
 /// <item>Extended attributes come from PAX <c>SCHILY.xattr.*</c> records. Failing to set one in the
 /// <c>security.*</c> or <c>trusted.*</c> namespaces is skipped, since whether the kernel accepts
 /// those (SELinux labels, capabilities in user namespaces) depends on the host, not the image; any
-/// other failure is an error naming the entry.</item>
+/// other failure is an error naming the entry. Values that are not valid UTF-8 are not set at all:
+/// .NET's tar reader decodes PAX values as text, so their bytes are lost before they reach here.</item>
 /// </list>
 /// </remarks>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -265,6 +266,13 @@ public static class LayerUnpacker
                     }
 
                     var attribute = key[XattrPrefix.Length..];
+                    if (value.Contains('\uFFFD', StringComparison.Ordinal))
+                    {
+                        // .NET's TarReader hands PAX values over as UTF-8-decoded strings, so a binary value
+                        // (security.capability, for one) arrives damaged: better absent than wrong.
+                        continue;
+                    }
+
                     var errno = LibC.TrySetXattr(path, attribute, Encoding.UTF8.GetBytes(value));
                     if (errno != 0 && !attribute.StartsWith("security.", StringComparison.Ordinal) && !attribute.StartsWith("trusted.", StringComparison.Ordinal))
                     {

@@ -290,4 +290,23 @@ public sealed class LayerUnpackerTests : IDisposable
 
         Assert.Equal("new", File.ReadAllText(At("f")));
     }
+
+    [Fact]
+    public async Task An_xattr_value_that_arrived_damaged_is_left_unset_rather_than_written_wrong()
+    {
+        var entry = new PaxTarEntry(
+            TarEntryType.RegularFile,
+            "binary",
+            new Dictionary<string, string> { ["SCHILY.xattr.user.bin"] = "a\uFFFDb", ["SCHILY.xattr.user.text"] = "ok" })
+        {
+            DataStream = new MemoryStream(),
+            Mode = (UnixFileMode)0x1a4,
+        };
+
+        await Apply(Tar(entry));
+
+        var listed = await ExternalProcess.RunCheckedAsync(
+            "python3", "-c", "import os, sys; sys.stdout.write(','.join(sorted(os.listxattr(sys.argv[1]))))", At("binary"));
+        Assert.Equal("user.text", listed.StandardOutput);
+    }
 }

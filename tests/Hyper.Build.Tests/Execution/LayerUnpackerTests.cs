@@ -309,4 +309,40 @@ public sealed class LayerUnpackerTests : IDisposable
             "python3", "-c", "import os, sys; sys.stdout.write(','.join(sorted(os.listxattr(sys.argv[1]))))", At("binary"));
         Assert.Equal("user.text", listed.StandardOutput);
     }
+
+    [Fact]
+    public async Task An_opaque_marker_before_its_siblings_clears_the_lower_directory_too()
+    {
+        await Apply(Tar(FileEntry("d/old", "o")));
+        await Apply(Tar(Entry(TarEntryType.RegularFile, "d/.wh..wh..opq"), FileEntry("d/new", "n")));
+
+        Assert.Equal(["new"], Directory.GetFileSystemEntries(At("d")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task A_block_device_keeps_its_numbers_and_owner()
+    {
+        var entry = new PaxTarEntry(TarEntryType.BlockDevice, "dev/loop9")
+        {
+            DeviceMajor = 7,
+            DeviceMinor = 9,
+            Mode = (UnixFileMode)0x1b0,
+            Uid = 0,
+            Gid = 6,
+        };
+
+        await Apply(Tar(entry));
+
+        Assert.Equal("block special file 7,9 0:6 660", await Stat("%F %Hr,%Lr %u:%g %a", At("dev/loop9")));
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_unpacking()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            LayerUnpacker.ApplyAsync(new MemoryStream(Tar(FileEntry("f", "x"))), _root, cancelled.Token));
+    }
 }

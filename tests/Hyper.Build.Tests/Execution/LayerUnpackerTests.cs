@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+
 using Hyper.Build.Execution;
 using Hyper.Oci;
 

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 
+using Hyper.Build.Context;
 using Hyper.Oci;
 
 namespace Hyper.Build.Execution;
@@ -51,10 +52,8 @@ public static class LayerUnpacker
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
         Directory.CreateDirectory(root);
 
-        var magic = new byte[4];
-        var magicLength = await layer.ReadAtLeastAsync(magic, magic.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-        Stream prefixed = new PrefixedStream(magic.AsMemory(0, magicLength), layer);
-        Stream tar = magic.AsSpan(0, magicLength) switch
+        var (magic, magicLength, prefixed) = await PrefixedStream.PeekAsync(layer, 4, ct).ConfigureAwait(false);
+        await using var tar = magic.AsSpan(0, magicLength) switch
         {
             [0x1f, 0x8b, ..] => new GZipStream(prefixed, CompressionMode.Decompress, leaveOpen: false),
             [0x28, 0xb5, 0x2f, 0xfd, ..] => new ZstdSharp.DecompressionStream(prefixed, leaveOpen: false),
@@ -62,7 +61,7 @@ public static class LayerUnpacker
         };
 
         using var hasher = new DigestHasher(Digest.Sha256);
-        await using var hashing = new HashingStream(tar, hasher);
+        var hashing = new HashingReadStream(tar, hasher);
         var state = new Application(root);
         var reader = new TarReader(hashing, leaveOpen: true);
         await using (reader.ConfigureAwait(false))
@@ -465,107 +464,6 @@ public static class LayerUnpacker
             }
 
             return segments;
-        }
-    }
-
-    /// <summary>Gives back the magic bytes read to detect the compression, then the rest of the layer.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
-    {
-        private ReadOnlyMemory<byte> _prefix = prefix;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_prefix.Length > 0)
-            {
-                var n = Math.Min(buffer.Length, _prefix.Length);
-                _prefix.Span[..n].CopyTo(buffer);
-                _prefix = _prefix[n..];
-                return n;
-            }
-
-            return rest.Read(buffer);
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_prefix.Length > 0)
-            {
-                return ValueTask.FromResult(Read(buffer.Span));
-            }
-
-            return rest.ReadAsync(buffer, cancellationToken);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    /// <summary>Hashes every byte read through it: the DiffID is computed in the same pass as the unpacking.</summary>
-    private sealed class HashingStream(Stream inner, DigestHasher hasher) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = inner.Read(buffer);
-            hasher.Append(buffer[..n]);
-            return n;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            hasher.Append(buffer.Span[..n]);
-            return n;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync().ConfigureAwait(false);
-            await base.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -1,9 +1,8 @@
-using Hyper.Oci;
-
-namespace Hyper.Registry.Core;
+namespace Hyper.Oci;
 
 /// <summary>Passes reads through while feeding every byte read to a <see cref="DigestHasher"/>.</summary>
-internal sealed class HashingReadStream(Stream inner, DigestHasher hasher) : Stream
+/// <remarks>The inner stream is not disposed: it belongs to whoever passed it in.</remarks>
+public sealed class HashingReadStream(Stream inner, DigestHasher hasher) : Stream
 {
     public override bool CanRead => true;
 

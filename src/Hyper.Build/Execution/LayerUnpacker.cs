@@ -1,14 +1,12 @@
 using System.Formats.Tar;
-using System.IO.Compression;
 using System.Text;
 
-using Hyper.Build.Context;
 using Hyper.Oci;
 
 namespace Hyper.Build.Execution;
 
 /// <summary>
-/// Applies an OCI image layer (a tar, plain, gzip or zstd) onto a directory the way containerd's
+/// Applies an OCI image layer (a tar, plain, gzip, zstd, bzip2 or xz) onto a directory the way containerd's
 /// and umoci's appliers do: OCI whiteouts delete what lower layers put there, everything else is
 /// created with its mode, owner, times and extended attributes. Nothing outside the directory is
 /// ever written, linked or deleted.
@@ -40,29 +38,41 @@ public static class LayerUnpacker
     private const string OpaqueWhiteout = ".wh..wh..opq";
     private const string XattrPrefix = "SCHILY.xattr.";
     private const int MaxSymlinkHops = 255;
+    private const string OverlayOpaqueAttribute = "trusted.overlay.opaque";
 
     /// <summary>
-    /// Applies <paramref name="layer"/> onto <paramref name="rootDirectory"/> and returns its DiffID,
-    /// the sha256 of the uncompressed tar, computed while reading it.
+    /// Applies <paramref name="layer"/> onto <paramref name="rootDirectory"/>, deleting what its OCI
+    /// whiteouts name, and returns its DiffID, the sha256 of the uncompressed tar, computed while reading it.
     /// </summary>
-    public static async Task<Digest> ApplyAsync(Stream layer, string rootDirectory, CancellationToken ct)
+    public static Task<Digest> ApplyAsync(Stream layer, string rootDirectory, CancellationToken ct) =>
+        ApplyAsync(layer, rootDirectory, WhiteoutFormat.Oci, ct);
+
+    /// <summary>
+    /// Applies <paramref name="layer"/> onto <paramref name="rootDirectory"/> with its whiteouts handled
+    /// as <paramref name="whiteouts"/> says, and returns its DiffID.
+    /// </summary>
+    public static Task<Digest> ApplyAsync(Stream layer, string rootDirectory, WhiteoutFormat whiteouts, CancellationToken ct) =>
+        UnpackAsync(layer, rootDirectory, whiteouts, owner: null, ct);
+
+    /// <summary>
+    /// Extracts an archive that is not a layer (ADD): <c>.wh.</c> names are ordinary files, and every
+    /// entry is owned by <paramref name="owner"/> when given, by the tar's owner otherwise. The same
+    /// safety rules as for layers apply: nothing is written outside <paramref name="rootDirectory"/>.
+    /// </summary>
+    internal static Task<Digest> ExtractAsync(Stream archive, string rootDirectory, (int Uid, int Gid)? owner, CancellationToken ct) =>
+        UnpackAsync(archive, rootDirectory, whiteouts: null, owner, ct);
+
+    private static async Task<Digest> UnpackAsync(Stream layer, string rootDirectory, WhiteoutFormat? whiteouts, (int Uid, int Gid)? owner, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentException.ThrowIfNullOrEmpty(rootDirectory);
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
         Directory.CreateDirectory(root);
 
-        var (magic, magicLength, prefixed) = await PrefixedStream.PeekAsync(layer, 4, ct).ConfigureAwait(false);
-        await using var tar = magic.AsSpan(0, magicLength) switch
-        {
-            [0x1f, 0x8b, ..] => new GZipStream(prefixed, CompressionMode.Decompress, leaveOpen: false),
-            [0x28, 0xb5, 0x2f, 0xfd, ..] => new ZstdSharp.DecompressionStream(prefixed, leaveOpen: false),
-            _ => prefixed,
-        };
-
+        await using var tar = await Decompressor.OpenAsync(layer, ct).ConfigureAwait(false);
         using var hasher = new DigestHasher(Digest.Sha256);
         var hashing = new HashingReadStream(tar, hasher);
-        var state = new Application(root);
+        var state = new Application(root, whiteouts, owner);
         var reader = new TarReader(hashing, leaveOpen: true);
         await using (reader.ConfigureAwait(false))
         {
@@ -115,7 +125,7 @@ public static class LayerUnpacker
     }
 
     /// <summary>The state of applying one layer: what it has written so far, for whiteouts and directory times.</summary>
-    private sealed class Application(string root)
+    private sealed class Application(string root, WhiteoutFormat? whiteouts, (int Uid, int Gid)? owner)
     {
         // Host paths this layer created, and the directories it passed through to do so: an opaque
         // whiteout keeps those and removes everything else the directory had.
@@ -138,9 +148,17 @@ public static class LayerUnpacker
             }
 
             var name = segments[^1];
-            if (name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            if (whiteouts is { } format && name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
             {
-                ApplyWhiteout(entry.Name, segments);
+                if (format == WhiteoutFormat.Overlay)
+                {
+                    WriteOverlayWhiteout(entry.Name, segments);
+                }
+                else
+                {
+                    ApplyWhiteout(entry.Name, segments);
+                }
+
                 return;
             }
 
@@ -250,7 +268,7 @@ public static class LayerUnpacker
         private void ApplyMetadata(TarEntry entry, string path)
         {
             // Owner first: chown clears setuid and setgid, so the mode must come after it.
-            LibC.Lchown(path, entry.Uid, entry.Gid);
+            LibC.Lchown(path, owner?.Uid ?? entry.Uid, owner?.Gid ?? entry.Gid);
             if (entry.EntryType != TarEntryType.SymbolicLink)
             {
                 File.SetUnixFileMode(path, entry.Mode);
@@ -320,6 +338,43 @@ public static class LayerUnpacker
             {
                 Remove(path);
             }
+        }
+
+        /// <summary>Writes the marker overlayfs itself uses for a whiteout, so the directory can serve as a lower layer.</summary>
+        private void WriteOverlayWhiteout(string entryName, List<string> segments)
+        {
+            var parent = ResolveParent(entryName, segments, create: true)!;
+            var name = segments[^1];
+            if (name == OpaqueWhiteout)
+            {
+                var errno = LibC.TrySetXattr(parent, OverlayOpaqueAttribute, "y"u8.ToArray());
+                if (errno != 0)
+                {
+                    throw new UnsafeLayerEntryException(
+                        entryName,
+                        $"could not mark the directory opaque ({OverlayOpaqueAttribute}): {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
+                }
+
+                return;
+            }
+
+            var hidden = name[WhiteoutPrefix.Length..];
+            if (hidden is "" or "." or "..")
+            {
+                throw new UnsafeLayerEntryException(entryName, "whiteout names no entry");
+            }
+
+            // An entry this layer wrote itself wins over its whiteout, as in the OCI mode.
+            var path = Path.Join(parent, hidden);
+            if (_written.Contains(path))
+            {
+                return;
+            }
+
+            Remove(path);
+            LibC.Mknod(path, LibC.S_IFCHR, LibC.MakeDevice(0, 0));
+            LibC.Lchown(path, 0, 0);
+            MarkWritten(path);
         }
 
         private void RemoveUnwritten(string directory)

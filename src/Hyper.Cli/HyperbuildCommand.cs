@@ -10,6 +10,8 @@ public static class HyperbuildCommand
     public static RootCommand Create()
     {
         var root = new RootCommand("hyperbuild: build OCI images from Dockerfiles and move them between registries, OCI layouts and docker archives.");
+        root.Add(DataRoot.Option);
+        root.Add(DataRoot.RuntimeOption);
         root.Add(BuildCommand.Create());
         return root;
     }

@@ -1,3 +1,6 @@
+// hyperbuild runs containers with Linux mounts and namespaces; there is nothing to run elsewhere.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace Hyper.Cli;
 
 internal static class Program

@@ -11,6 +11,38 @@ public sealed class OciRuntime(string executable = "runc", string? stateDirector
     public string Executable { get; } = executable;
 
     /// <summary>
+    /// The runtime to use: <paramref name="requested"/> (a name on PATH or a path), or with null the first of
+    /// runc and crun that is installed. runc comes first because crun 1.8 fails on hosts with hybrid cgroups
+    /// v1+v2 ("cgroups in hybrid mode not supported"), which these build machines have.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such runtime is installed.</exception>
+    public static OciRuntime Find(string? requested, string stateDirectory)
+    {
+        foreach (var candidate in requested is null ? ["runc", "crun"] : new[] { requested })
+        {
+            if (Locate(candidate) is { } path)
+            {
+                return new OciRuntime(path, stateDirectory);
+            }
+        }
+
+        throw new FileNotFoundException(requested is null
+            ? "no OCI runtime found: install runc (apt-get install runc) or crun"
+            : $"OCI runtime '{requested}' not found on PATH");
+    }
+
+    private static string? Locate(string name)
+    {
+        if (name.Contains('/', StringComparison.Ordinal))
+        {
+            return File.Exists(name) ? Path.GetFullPath(name) : null;
+        }
+
+        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").Split(':');
+        return directories.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>
     /// Runs the bundle in <paramref name="bundleDirectory"/> as container <paramref name="id"/>, passing
     /// each line of its output to <paramref name="output"/> as it comes, and returns its exit code.
     /// Cancellation kills the container and removes it.

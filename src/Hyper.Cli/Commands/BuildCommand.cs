@@ -9,8 +9,8 @@ using Hyper.Cli.Output;
 namespace Hyper.Cli.Commands;
 
 /// <summary>
-/// <c>hyperbuild build</c>: today the <c>--call</c> subrequests docker buildx offers (check, outline,
-/// targets), which read the Dockerfile the way a build would without running anything.
+/// <c>hyperbuild build</c>: builds an image, or with <c>--call</c> answers the subrequests docker buildx
+/// offers (check, outline, targets), which read the Dockerfile the way a build would without running anything.
 /// </summary>
 public static partial class BuildCommand
 {
@@ -37,26 +37,59 @@ public static partial class BuildCommand
             Description = "Inspect the Dockerfile instead of building: check, outline or targets (',format=json' may follow)",
         };
         var check = new Option<bool>("--check") { Description = "Shorthand for --call=check" };
-        var format = new Option<string>("--format") { Description = "Output of --call: text or json", DefaultValueFactory = static _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
-        var context = new Argument<string>("CONTEXT") { Description = "The build context: a directory" };
+        var format = new Option<string>("--format")
+        {
+            Description = "Image format: oci (default) or docker; for --call output: text (default) or json",
+        };
+        format.AcceptOnlyFromAmong("oci", "docker", "text", "json");
+        var tags = new Option<string[]>("--tag", "-t") { Description = "Name the image NAME[:TAG] (repeatable)" };
+        var outputs = new Option<string[]>("--output", "-o")
+        {
+            Description = "Also write the image: type=oci,dest=DIR|FILE.tar  type=docker,dest=FILE.tar  type=local,dest=DIR (or just DIR)",
+        };
+        var compression = new Option<string>("--compression") { Description = "Layer compression: gzip (default), zstd or none", DefaultValueFactory = static _ => "gzip" };
+        compression.AcceptOnlyFromAmong("gzip", "zstd", "none", "uncompressed");
+        var network = new Option<string>("--network") { Description = "Network of RUN steps: default, none or host", DefaultValueFactory = static _ => "default" };
+        network.AcceptOnlyFromAmong("default", "none", "host");
+        var progress = new Option<string>("--progress") { Description = "Progress output: auto, plain or tty", DefaultValueFactory = static _ => "auto" };
+        progress.AcceptOnlyFromAmong("auto", "plain", "tty");
+        var buildContexts = new Option<string[]>("--build-context")
+        {
+            Description = "Extra named context NAME=VALUE: docker-image://REF, oci-layout://DIR[:TAG] or a directory (repeatable)",
+        };
+        var pull = new Option<bool>("--pull") { Description = "Fetch base images again even when the local store has them" };
+        var push = new Option<bool>("--push") { Description = "Push the image to its registry (needs the registry client; not available yet)" };
+        var context = new Argument<string>("CONTEXT") { Description = "The build context: a directory, or - for a tarball on standard input" };
 
         var command = new Command("build", "Build an image from a Dockerfile; with --call, check it or list what it offers.")
         {
-            file, buildArgs, target, platform, call, check, format, context,
+            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, pull, push, context,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                var request = CallRequest.Parse(parse.GetValue(check) ? "check" : parse.GetValue(call), parse.GetValue(format)!);
+                var formatValue = parse.GetValue(format);
+                var request = CallRequest.Parse(parse.GetValue(check) ? "check" : parse.GetValue(call), formatValue is "json" ? "json" : "text");
                 if (request.Method == "build")
                 {
-                    error.WriteLine("hyperbuild: executing builds is not available yet; this version reads and checks Dockerfiles only.");
-                    error.WriteLine("  use --call check, --call outline or --call targets to inspect the Dockerfile");
-                    return UsageFailed;
+                    return await BuildAsync(parse, new BuildArguments(
+                        parse.GetValue(context)!,
+                        parse.GetValue(file),
+                        parse.GetValue(buildArgs) ?? [],
+                        parse.GetValue(target),
+                        parse.GetValue(platform),
+                        parse.GetValue(tags) ?? [],
+                        parse.GetValue(outputs) ?? [],
+                        parse.GetValue(compression)!,
+                        formatValue ?? "oci",
+                        parse.GetValue(network)!,
+                        parse.GetValue(progress)!,
+                        parse.GetValue(buildContexts) ?? [],
+                        parse.GetValue(pull),
+                        parse.GetValue(push)), cancellationToken).ConfigureAwait(false);
                 }
 
                 var inputs = ReadInputs(

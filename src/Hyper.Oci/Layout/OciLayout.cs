@@ -14,7 +14,7 @@ namespace Hyper.Oci.Layout;
 /// Updates of index.json are serialized within one instance; two processes tagging the same layout
 /// at once can lose one of the updates (as with skopeo and umoci).
 /// </remarks>
-public sealed class OciLayout
+public sealed partial class OciLayout
 {
     public const string LayoutFileName = "oci-layout";
     public const string IndexFileName = "index.json";

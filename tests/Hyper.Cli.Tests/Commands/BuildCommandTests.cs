@@ -248,15 +248,16 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
-    public void Building_is_refused_plainly_until_the_engine_exists()
+    public void Building_on_an_image_that_cannot_be_found_fails_naming_it()
     {
-        Write("FROM alpine\n");
+        Write("FROM example.invalid/missing:1\nRUN true\n");
+        using var root = new TempDirectory();
 
-        var (exitCode, output, error) = Run("build", _context.Path);
+        var (exitCode, output, error) = Run("build", "--root", root.Path, "--progress", "plain", _context.Path);
 
-        Assert.Equal(BuildCommand.UsageFailed, exitCode);
+        Assert.Equal(BuildCommand.BuildFailed, exitCode);
         Assert.Empty(output);
-        Assert.Contains("executing builds is not available yet", error, StringComparison.Ordinal);
+        Assert.Contains("example.invalid/missing:1", error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,0 +1,31 @@
+using Hyper.Build.Context;
+using Hyper.Build.Execution;
+using Hyper.Build.Solver;
+using Hyper.Oci;
+
+namespace Hyper.Build.Engine;
+
+/// <summary>One build: the context (which names the Dockerfile), what to build and how to write it.</summary>
+public sealed record BuildRequest
+{
+    public required BuildContext Context { get; init; }
+
+    /// <summary>Build arguments, target stage and platform.</summary>
+    public BuildOptions Options { get; init; } = new();
+
+    /// <summary>The names (<c>-t</c>) the image gets in the local image store; none leaves it untagged.</summary>
+    public IReadOnlyList<Reference> Tags { get; init; } = [];
+
+    public LayerCompression Compression { get; init; } = LayerCompression.Gzip;
+
+    public ManifestFormat Format { get; init; } = ManifestFormat.Oci;
+
+    /// <summary>The network of RUN steps that do not ask for one (<c>--network</c>).</summary>
+    public NetworkMode Network { get; init; } = NetworkMode.Default;
+
+    /// <summary>Named contexts (<c>--build-context NAME=…</c>) by name as written in FROM and <c>--from</c>.</summary>
+    public IReadOnlyDictionary<string, NamedContext> NamedContexts { get; init; } = new Dictionary<string, NamedContext>();
+
+    /// <summary>Fetch base images from their registry even when the local store has them (<c>--pull</c>).</summary>
+    public bool Pull { get; init; }
+}

@@ -1,0 +1,163 @@
+using Hyper.Build.Dockerfile.Instructions;
+using Hyper.Build.Execution;
+using Hyper.Build.Files;
+using Hyper.Build.Solver;
+
+namespace Hyper.Build.Engine;
+
+internal sealed partial class BuildSession
+{
+    /// <summary>
+    /// COPY and ADD: the files are written straight into a snapshot of the stage, no container involved.
+    /// With <c>--link</c> the snapshot starts empty, so the layer does not depend on what is below it.
+    /// </summary>
+    private async Task CopyAsync(StageState state, PlannedStep step, CancellationToken cancellationToken)
+    {
+        var (operation, from, link) = step.Instruction switch
+        {
+            CopyInstruction copy => (new CopyOperation
+            {
+                Sources = copy.Sources,
+                SourceContents = copy.SourceContents,
+                Destination = copy.Destination,
+                WorkingDirectory = state.WorkingDirectory,
+                Chown = copy.Chown,
+                Chmod = copy.Chmod,
+                Excludes = copy.Excludes,
+                Parents = copy.Parents,
+            }, step.Sources.FirstOrDefault(), copy.Link),
+            AddInstruction add => (new CopyOperation
+            {
+                Sources = add.Sources,
+                SourceContents = add.SourceContents,
+                Destination = add.Destination,
+                WorkingDirectory = state.WorkingDirectory,
+                Chown = add.Chown,
+                Chmod = add.Chmod,
+                Excludes = add.Excludes,
+                IsAdd = true,
+                Checksum = add.Checksum,
+                Unpack = add.Unpack,
+            }, null, add.Link),
+            _ => throw new InvalidOperationException("not a COPY or ADD"),
+        };
+
+        var snapshot = builder.Snapshots.Mount(link ? [] : state.DiffIds);
+        try
+        {
+            await WithFileSourceAsync(from, state.Platform, async source =>
+            {
+                try
+                {
+                    await new FileCopier(builder.Http).CopyAsync(operation, source, snapshot.Merged, cancellationToken).ConfigureAwait(false);
+                }
+                catch (FileCopyException e)
+                {
+                    throw new BuildFailedException($"{Location(step.Instruction)}: {Describe(step.Original)}: {e.Message}", e);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            await CommitAsync(state, snapshot, $"{Describe(step.Original)} # buildkit", cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            SnapshotStore.Discard(snapshot);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// WORKDIR: sets the working directory (relative paths build on the current one) and creates it, owned
+    /// by the stage's USER as BuildKit does, which is a layer when it did not exist.
+    /// </summary>
+    private async Task WorkdirAsync(StageState state, PlannedStep step, WorkdirInstruction workdir, CancellationToken cancellationToken)
+    {
+        var path = workdir.Path.StartsWith('/') ? workdir.Path : $"{state.WorkingDirectory.TrimEnd('/')}/{workdir.Path}";
+        var normalized = "/" + string.Join('/', Normalize(path));
+        state.Config = state.Config with { WorkingDir = normalized };
+
+        var snapshot = builder.Snapshots.Mount(state.DiffIds);
+        try
+        {
+            var host = RootPath.Resolve(snapshot.Merged, normalized);
+            if (!Directory.Exists(host))
+            {
+                Directory.CreateDirectory(host);
+                if (!string.IsNullOrEmpty(state.Config.User))
+                {
+                    var owner = UserDatabase.FromRoot(snapshot.Merged).ResolveUser(state.Config.User);
+                    File.SetUnixFileMode(host, (UnixFileMode)0b111_101_101);
+                    LibC.Lchown(host, (int)owner.Uid, (int)owner.Gid);
+                }
+            }
+
+            await CommitAsync(state, snapshot, $"WORKDIR {normalized}", cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            SnapshotStore.Discard(snapshot);
+            throw;
+        }
+    }
+
+    private static List<string> Normalize(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+
+        return parts;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="use"/> the files a COPY reads: the build context, a named context directory, or
+    /// an earlier stage or an image, mounted for the duration.
+    /// </summary>
+    private async Task WithFileSourceAsync(ContentSource? from, Oci.Platform platform, Func<IFileSource, Task> use, CancellationToken cancellationToken)
+    {
+        if (from is null || from.Kind == ContentSourceKind.Context)
+        {
+            await use(new ContextFileSource(request.Context)).ConfigureAwait(false);
+            return;
+        }
+
+        if (FindNamedContext(from) is { Directory: { } directory })
+        {
+            await use(new DirectoryFileSource(directory)).ConfigureAwait(false);
+            return;
+        }
+
+        IReadOnlyList<Oci.Digest> chain;
+        if (from is { Kind: ContentSourceKind.Stage, StageIndex: { } index })
+        {
+            chain = _stages[index].DiffIds;
+        }
+        else
+        {
+            var image = await GetSourceImageAsync(from, platform, cancellationToken).ConfigureAwait(false);
+            chain = image.Config.RootFs.DiffIds;
+            await EnsureUnpackedAsync(image.Manifest.Image!.Layers, chain, cancellationToken).ConfigureAwait(false);
+        }
+
+        var snapshot = builder.Snapshots.Mount(chain);
+        try
+        {
+            await use(new DirectoryFileSource(snapshot.Merged)).ConfigureAwait(false);
+        }
+        finally
+        {
+            SnapshotStore.Discard(snapshot);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Hyper.Oci;
+
+namespace Hyper.Build.Engine;
+
+internal sealed partial class BuildSession
+{
+    /// <summary>Writes the target stage's config and manifest into the image store and names it with every tag.</summary>
+    private async Task<BuildResult> ExportAsync(StageState state, CancellationToken cancellationToken) =>
+        await InVertexAsync("exporting to image", async _ =>
+        {
+            var docker = request.Format == ManifestFormat.Docker;
+            var config = new ImageConfig
+            {
+                Created = _created,
+                Author = state.Author,
+                Architecture = state.Platform.Architecture,
+                OS = state.Platform.OS,
+                Variant = state.Platform.Variant,
+                Config = state.Config,
+                RootFs = new RootFs { DiffIds = state.DiffIds },
+                History = state.History,
+            };
+            var layout = builder.Images.Layout;
+            var configDescriptor = await layout.WriteBlobAsync(config.ToJson(), docker ? MediaTypes.DockerConfig : MediaTypes.OciConfig, cancellationToken)
+                .ConfigureAwait(false);
+
+            // A base image's layers keep their bytes; only the media type follows the format of the result, as BuildKit does.
+            var layers = state.Layers.Select(l => l with { MediaType = LayerMediaType(l.MediaType, docker) }).ToList();
+            var manifest = Manifest.Create(new ImageManifest
+            {
+                MediaType = docker ? MediaTypes.DockerManifest : MediaTypes.OciManifest,
+                Config = configDescriptor,
+                Layers = layers,
+            });
+            await builder.Images.AddAsync(manifest, request.Tags, state.Platform, cancellationToken).ConfigureAwait(false);
+            return new BuildResult(manifest, config, request.Tags);
+        }, cancellationToken).ConfigureAwait(false);
+
+    private string LayerMediaType(string mediaType, bool docker)
+    {
+        var compression = MediaTypes.LayerCompressionOf(mediaType)
+            ?? throw new BuildFailedException($"a base image layer has media type {mediaType}, which is not an image layer");
+        if (docker && compression == LayerCompression.Zstd)
+        {
+            throw new BuildFailedException("zstd layers cannot be written in the Docker format; use --format oci or --compression gzip");
+        }
+
+        return MediaTypes.LayerType(compression, docker);
+    }
+}

@@ -1,0 +1,144 @@
+using Hyper.Build.Dockerfile.Instructions;
+using Hyper.Build.Execution;
+using Hyper.Build.Files;
+using Hyper.Build.Solver;
+
+namespace Hyper.Build.Engine;
+
+internal sealed partial class BuildSession
+{
+    /// <summary>How many of a failed step's last output lines the error repeats.</summary>
+    private const int OutputTailLines = 10;
+
+    private const string Hostname = "buildkitsandbox";
+
+    // Where the runtime mounts things; missing ones it creates in the rootfs, which must not end up in the layer.
+    private static readonly string[] MountPoints = ["/proc", "/dev", "/sys", "/etc/hosts", "/etc/resolv.conf", "/etc"];
+
+    private async Task RunAsync(StageState state, PlannedStep step, RunInstruction run, BuildVertex vertex, CancellationToken cancellationToken)
+    {
+        if (run.Mounts.Count > 0)
+        {
+            throw new BuildFailedException($"{Location(run)}: RUN --mount is not supported by this version of hyperbuild yet");
+        }
+
+        if (run.Security == RunSecurity.Insecure)
+        {
+            throw new BuildFailedException($"{Location(run)}: RUN --security=insecure needs the security.insecure entitlement, which hyperbuild does not grant");
+        }
+
+        var args = ProcessArguments(state, run);
+        var snapshot = builder.Snapshots.Mount(state.DiffIds);
+        try
+        {
+            var rootfs = snapshot.Merged;
+            var identity = UserDatabase.FromRoot(rootfs).ResolveUser(string.IsNullOrEmpty(state.Config.User) ? "0" : state.Config.User);
+            var workingDirectory = state.WorkingDirectory;
+            Directory.CreateDirectory(RootPath.Resolve(rootfs, workingDirectory));
+            var missingMountPoints = MountPoints.Where(p => !Path.Exists(RootPath.Resolve(rootfs, p))).ToList();
+
+            var process = new ContainerProcess
+            {
+                Args = args,
+                Env = [.. step.Environment.Select(static e => $"{e.Key}={e.Value}"), .. ProxyVariables(step)],
+                WorkingDirectory = workingDirectory,
+                Uid = identity.Uid,
+                Gid = identity.Gid,
+                AdditionalGids = identity.AdditionalGids,
+                Hostname = Hostname,
+                Network = run.Network switch
+                {
+                    RunNetwork.None => NetworkMode.None,
+                    RunNetwork.Host => NetworkMode.Host,
+                    _ => request.Network,
+                },
+            };
+
+            var tail = new Queue<string>();
+            var exitCode = await builder.Containers.RunAsync(process, rootfs, line =>
+            {
+                lock (tail)
+                {
+                    tail.Enqueue(line);
+                    if (tail.Count > OutputTailLines)
+                    {
+                        tail.Dequeue();
+                    }
+                }
+
+                progress.Output(vertex, line);
+            }, cancellationToken).ConfigureAwait(false);
+
+            if (exitCode != 0)
+            {
+                var command = string.Join(' ', args);
+                throw new BuildFailedException(
+                    $"{Location(run)}: {Describe(step.Original)}: process \"{command}\" did not complete successfully: exit code: {exitCode}",
+                    [.. tail],
+                    exitCode);
+            }
+
+            RemoveMountStubs(rootfs, missingMountPoints);
+            await CommitAsync(state, snapshot, $"RUN {string.Join(' ', args)} # buildkit", cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            SnapshotStore.Discard(snapshot);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The process of a RUN: exec form as given; shell form through the stage's SHELL. A shell-form command
+    /// that is only a here-document runs the document as the script, as BuildKit does; one with here-documents
+    /// inside a longer command gets them appended, for the shell to read as here-documents.
+    /// </summary>
+    private static IReadOnlyList<string> ProcessArguments(StageState state, RunInstruction run)
+    {
+        if (run.Command.IsExecForm)
+        {
+            return run.Command.Arguments;
+        }
+
+        var command = string.Join(' ', run.Command.Arguments);
+        if (run.Heredocs.Count > 0)
+        {
+            var first = run.Heredocs[0];
+            var only = command.Trim().TrimStart('<').TrimStart('-').Trim('"', '\'') == first.Name && run.Heredocs.Count == 1;
+            if (only && first.Content.StartsWith("#!", StringComparison.Ordinal))
+            {
+                throw new BuildFailedException("a RUN here-document with a #! line is not supported by this version of hyperbuild yet; call the interpreter explicitly (RUN python3 <<EOF)");
+            }
+
+            command = only
+                ? first.Content
+                : command + string.Concat(run.Heredocs.Select(static h => "\n" + h.Content + h.Name));
+        }
+
+        return [.. state.Shell, command];
+    }
+
+    /// <summary>HTTP_PROXY and friends from <c>--build-arg</c>: given to RUN without being declared, and never kept in the image.</summary>
+    private IEnumerable<string> ProxyVariables(PlannedStep step) =>
+        _proxyArguments.Where(p => !step.Environment.ContainsKey(p.Key)).Select(static p => $"{p.Key}={p.Value}");
+
+    /// <summary>
+    /// Deletes the empty files and directories the runtime created as mount points in a rootfs that lacked
+    /// them, as BuildKit does, so a RUN on scratch does not leave /proc, /etc/hosts … in its layer.
+    /// </summary>
+    private static void RemoveMountStubs(string rootfs, IReadOnlyList<string> missingBefore)
+    {
+        foreach (var point in missingBefore)
+        {
+            var path = RootPath.Resolve(rootfs, point);
+            if (Directory.Exists(path) && !Directory.EnumerateFileSystemEntries(path).Any())
+            {
+                Directory.Delete(path);
+            }
+            else if (File.Exists(path) && new FileInfo(path) is { Length: 0, LinkTarget: null })
+            {
+                File.Delete(path);
+            }
+        }
+    }
+}

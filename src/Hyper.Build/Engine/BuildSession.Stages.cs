@@ -1,0 +1,248 @@
+using System.Globalization;
+
+using Hyper.Build.Dockerfile.Instructions;
+using Hyper.Build.Images;
+using Hyper.Build.Solver;
+using Hyper.Oci;
+
+namespace Hyper.Build.Engine;
+
+internal sealed partial class BuildSession
+{
+    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private async Task<StageState> BuildStageAsync(PlannedStage stage, CancellationToken cancellationToken)
+    {
+        // As BuildKit counts: FROM and every step that changes files; ENV, LABEL and the like are not shown.
+        var total = 1 + stage.Steps.Count(static s => ChangesFiles(s.Instruction));
+        var number = 1;
+        var state = await InVertexAsync(
+            $"[{stage.DisplayName} {number}/{total}] FROM {DescribeBase(stage)}",
+            _ => StartStageAsync(stage, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+
+        foreach (var step in stage.Steps)
+        {
+            if (!ChangesFiles(step.Instruction))
+            {
+                ApplyMetadata(state, step.Instruction);
+                AddHistory(state, CreatedBy(step.Original), emptyLayer: true);
+                continue;
+            }
+
+            number++;
+            var name = $"[{stage.DisplayName} {number}/{total}] {Describe(step.Original)}";
+            await InVertexAsync(name, vertex => ExecuteAsync(state, step, vertex, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
+        return state;
+    }
+
+    private static bool ChangesFiles(Instruction instruction) =>
+        instruction is RunInstruction or CopyInstruction or AddInstruction or WorkdirInstruction;
+
+    private Task ExecuteAsync(StageState state, PlannedStep step, BuildVertex vertex, CancellationToken cancellationToken) => step.Instruction switch
+    {
+        RunInstruction run => RunAsync(state, step, run, vertex, cancellationToken),
+        CopyInstruction or AddInstruction => CopyAsync(state, step, cancellationToken),
+        WorkdirInstruction workdir => WorkdirAsync(state, step, workdir, cancellationToken),
+        _ => throw new InvalidOperationException($"{step.Instruction.GetType().Name} does not change files"),
+    };
+
+    private string DescribeBase(PlannedStage stage) => stage.Base.Kind switch
+    {
+        ContentSourceKind.Scratch => "scratch",
+        ContentSourceKind.Stage => stage.BaseStage?.DisplayName ?? stage.Base.Name ?? "stage",
+        _ when FindNamedContext(stage.Base) is { } named => named.ToString(),
+        _ => stage.Base.Image!.ToString(),
+    };
+
+    /// <summary>The state a stage starts from: nothing, an earlier stage's result, or an image's layers and config.</summary>
+    private async Task<StageState> StartStageAsync(PlannedStage stage, CancellationToken cancellationToken)
+    {
+        StageState state;
+        if (stage.Base.Kind == ContentSourceKind.Scratch)
+        {
+            state = new StageState { Stage = stage, Platform = stage.Platform };
+        }
+        else if (stage.BaseStage is { } baseStage)
+        {
+            state = _stages[baseStage.Index].Derive(stage);
+        }
+        else
+        {
+            var image = await GetSourceImageAsync(stage.Base, stage.Platform, cancellationToken).ConfigureAwait(false);
+            state = new StageState
+            {
+                Stage = stage,
+                Platform = stage.Platform,
+                Layers = [.. image.Manifest.Image!.Layers],
+                DiffIds = [.. image.Config.RootFs.DiffIds],
+                History = [.. image.Config.History ?? []],
+                Config = image.Config.Config ?? new ContainerConfig(),
+                Author = image.Config.Author,
+            };
+            if (state.Config.OnBuild is { Count: > 0 } triggers)
+            {
+                throw new BuildFailedException(
+                    $"{Location(stage.Definition.From)}: image {stage.Base.Name} has ONBUILD triggers ({string.Join("; ", triggers)}), which this version cannot run yet");
+            }
+        }
+
+        if (!(state.Config.Env ?? []).Any(static e => e.StartsWith("PATH=", StringComparison.Ordinal)))
+        {
+            // As BuildKit: an image without PATH gets the default one, so RUN and the result find programs.
+            state.SetEnvironment("PATH", DefaultPath);
+        }
+
+        await EnsureUnpackedAsync(state.Layers, state.DiffIds, cancellationToken).ConfigureAwait(false);
+        return state;
+    }
+
+    /// <summary>An image a stage starts from or copies from: from a named context or through the image source.</summary>
+    private async Task<StoredImage> GetSourceImageAsync(ContentSource source, Platform platform, CancellationToken cancellationToken)
+    {
+        var named = FindNamedContext(source);
+        if (named is null)
+        {
+            return await GetImageAsync(source.Image!, platform, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (named.Image is { } image)
+        {
+            return await GetImageAsync(image, platform, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (named.LayoutDirectory is { } directory)
+        {
+            return await ImportLayoutAsync(directory, named.LayoutTag, platform, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new BuildFailedException($"named context {source.Name} is a directory ({named.Directory}); FROM needs an image (docker-image:// or oci-layout://)");
+    }
+
+    /// <summary>Applies an instruction that changes only the config (ENV, LABEL, CMD …).</summary>
+    private static void ApplyMetadata(StageState state, Instruction instruction)
+    {
+        var config = state.Config;
+        switch (instruction)
+        {
+            case EnvInstruction env:
+                foreach (var variable in env.Variables)
+                {
+                    state.SetEnvironment(variable.Key, variable.Value);
+                }
+
+                return;
+            case LabelInstruction label:
+                var labels = new Dictionary<string, string>(config.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+                foreach (var pair in label.Labels)
+                {
+                    labels[pair.Key] = pair.Value;
+                }
+
+                state.Config = config with { Labels = labels };
+                return;
+            case MaintainerInstruction maintainer:
+                state.Author = maintainer.Maintainer;
+                return;
+            case ExposeInstruction expose:
+                state.Config = config with { ExposedPorts = AddKeys(config.ExposedPorts, expose.Ports.SelectMany(ExposedPorts)) };
+                return;
+            case VolumeInstruction volume:
+                state.Config = config with { Volumes = AddKeys(config.Volumes, volume.Volumes) };
+                return;
+            case UserInstruction user:
+                state.Config = config with { User = user.User };
+                return;
+            case CmdInstruction cmd:
+                state.Config = config with { Cmd = CommandOf(state, cmd.Command) };
+                state.CommandSet = true;
+                return;
+            case EntrypointInstruction entrypoint:
+                // Docker's rule: a new ENTRYPOINT drops a CMD inherited from the base, which was meant for the old one.
+                state.Config = config with { Entrypoint = CommandOf(state, entrypoint.Command), Cmd = state.CommandSet ? config.Cmd : null };
+                return;
+            case ShellInstruction shell:
+                state.Config = config with { Shell = shell.Shell };
+                return;
+            case StopSignalInstruction stopSignal:
+                state.Config = config with { StopSignal = stopSignal.Signal };
+                return;
+            case HealthcheckInstruction healthcheck:
+                state.Config = config with { Healthcheck = HealthcheckOf(healthcheck) };
+                return;
+            case OnbuildInstruction onbuild:
+                state.Config = config with { OnBuild = [.. config.OnBuild ?? [], onbuild.Expression] };
+                return;
+            case ArgInstruction or FromInstruction:
+                return;
+            default:
+                throw new InvalidOperationException($"no rule for {instruction.GetType().Name}");
+        }
+    }
+
+    private static IReadOnlyList<string> CommandOf(StageState state, CommandLine command) =>
+        command.IsExecForm ? command.Arguments : [.. state.Shell, .. command.Arguments];
+
+    private static Healthcheck HealthcheckOf(HealthcheckInstruction instruction)
+    {
+        static long? Nanoseconds(TimeSpan value) => value == TimeSpan.Zero ? null : value.Ticks * 100;
+        return new Healthcheck
+        {
+            Test = instruction.Test,
+            IntervalNanoseconds = Nanoseconds(instruction.Interval),
+            TimeoutNanoseconds = Nanoseconds(instruction.Timeout),
+            StartPeriodNanoseconds = Nanoseconds(instruction.StartPeriod),
+            StartIntervalNanoseconds = Nanoseconds(instruction.StartInterval),
+            Retries = instruction.Retries == 0 ? null : instruction.Retries,
+        };
+    }
+
+    /// <summary>EXPOSE's ports as the config keys them: <c>80/tcp</c>; a range <c>8000-8002/udp</c> is one key per port, as docker writes it.</summary>
+    private static IEnumerable<string> ExposedPorts(string port)
+    {
+        var slash = port.IndexOf('/', StringComparison.Ordinal);
+        var (number, protocol) = slash < 0 ? (port, "tcp") : (port[..slash], port[(slash + 1)..].ToLowerInvariant());
+        var dash = number.IndexOf('-', StringComparison.Ordinal);
+        if (dash > 0
+            && int.TryParse(number[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+            && int.TryParse(number[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+            && first <= last)
+        {
+            return Enumerable.Range(first, last - first + 1).Select(p => $"{p.ToString(CultureInfo.InvariantCulture)}/{protocol}");
+        }
+
+        return [$"{number}/{protocol}"];
+    }
+
+    private static Dictionary<string, EmptyObject> AddKeys(IReadOnlyDictionary<string, EmptyObject>? existing, IEnumerable<string> keys)
+    {
+        var result = new Dictionary<string, EmptyObject>(existing ?? new Dictionary<string, EmptyObject>(), StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            result[key] = new EmptyObject();
+        }
+
+        return result;
+    }
+
+    private void AddHistory(StageState state, string createdBy, bool emptyLayer) =>
+        state.History.Add(new HistoryEntry { Created = _created, CreatedBy = createdBy, Comment = "hyperbuild", EmptyLayer = emptyLayer ? true : null });
+
+    /// <summary>The instruction as written, on one line: the name of its vertex.</summary>
+    private static string Describe(Instruction instruction)
+    {
+        // A here-document's body is content, not part of the name.
+        var text = instruction.Node.Original;
+        if (instruction.Node.Heredocs.Count > 0 && text.IndexOf('\n', StringComparison.Ordinal) is var end and > 0)
+        {
+            text = text[..end];
+        }
+
+        return string.Join(' ', text.Split((char[])['\n', '\r', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>A history entry's created_by, as BuildKit writes it for the instructions that make no layer.</summary>
+    private static string CreatedBy(Instruction instruction) => Describe(instruction);
+}

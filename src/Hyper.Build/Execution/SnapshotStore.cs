@@ -1,0 +1,139 @@
+using Hyper.Oci;
+
+namespace Hyper.Build.Execution;
+
+/// <summary>
+/// Root filesystems for build steps, made of layers unpacked once each. Every layer lives in its own
+/// directory named by its DiffID, in overlayfs's on-disk format (whiteouts as 0/0 character devices,
+/// opaque directories marked by xattr), so a chain of layers is mounted by listing their directories
+/// as overlay lower directories, and a step's upper directory, once its layer is written, becomes the
+/// directory of that layer without being unpacked again.
+/// </summary>
+/// <remarks>
+/// overlayfs takes its options in one page (4096 bytes), so a chain of about 40 layers under this
+/// store's paths is the most one mount can take.
+/// </remarks>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class SnapshotStore
+{
+    private readonly string _layers;
+    private readonly string _active;
+
+    /// <summary>Opens (creating when missing) the store in <paramref name="directory"/>.</summary>
+    public SnapshotStore(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory = Path.GetFullPath(directory);
+        _layers = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "layers")).FullName;
+        _active = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "active")).FullName;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>Where the layer <paramref name="diffId"/> is (or would be) unpacked.</summary>
+    public string GetLayerDirectory(Digest diffId) => Path.Combine(_layers, $"{diffId.Algorithm}-{diffId.Encoded}");
+
+    public bool HasLayer(Digest diffId) => System.IO.Directory.Exists(GetLayerDirectory(diffId));
+
+    /// <summary>
+    /// Unpacks the layer <paramref name="diffId"/> from <paramref name="blob"/> (plain, gzip or zstd) unless it
+    /// is already here. The directory appears under its name only once complete and checked against the DiffID.
+    /// </summary>
+    public async Task EnsureLayerAsync(Digest diffId, Func<Stream> blob, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        if (HasLayer(diffId))
+        {
+            return;
+        }
+
+        var temporary = Path.Combine(_active, $"unpack-{Guid.NewGuid():N}");
+        try
+        {
+            Digest actual;
+            var stream = blob();
+            await using (stream.ConfigureAwait(false))
+            {
+                actual = await LayerUnpacker.ApplyAsync(stream, temporary, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (actual != diffId)
+            {
+                throw new DigestMismatchException(diffId, actual, $"layer unpacks to {actual}, but the image config lists DiffID {diffId}");
+            }
+
+            MoveIntoPlace(temporary, diffId);
+        }
+        finally
+        {
+            DeleteTree(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Mounts a writable root filesystem over the layers <paramref name="chain"/> (bottom layer first, as in
+    /// an image config's diff_ids), which must all be here. Empty for FROM scratch.
+    /// </summary>
+    public OverlaySnapshot Mount(IReadOnlyList<Digest> chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        var lowers = new List<string>(chain.Count);
+        for (var i = chain.Count - 1; i >= 0; i--)
+        {
+            var layer = GetLayerDirectory(chain[i]);
+            if (!System.IO.Directory.Exists(layer))
+            {
+                throw new InvalidOperationException($"layer {chain[i]} has not been unpacked into the snapshot store");
+            }
+
+            lowers.Add(layer);
+        }
+
+        return OverlaySnapshot.Mount(Path.Combine(_active, Guid.NewGuid().ToString("N")), lowers);
+    }
+
+    /// <summary>
+    /// Unmounts <paramref name="snapshot"/> and keeps its upper directory as the layer <paramref name="diffId"/>
+    /// (its layer blob written from it already), so the next step mounts it without unpacking.
+    /// </summary>
+    public void Commit(OverlaySnapshot snapshot, Digest diffId)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        snapshot.Unmount();
+        if (!HasLayer(diffId))
+        {
+            MoveIntoPlace(snapshot.Upper, diffId);
+        }
+
+        Discard(snapshot);
+    }
+
+    /// <summary>Unmounts <paramref name="snapshot"/> and deletes everything it had.</summary>
+    public static void Discard(OverlaySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        snapshot.Unmount();
+        DeleteTree(snapshot.Directory);
+    }
+
+    private void MoveIntoPlace(string directory, Digest diffId)
+    {
+        try
+        {
+            System.IO.Directory.Move(directory, GetLayerDirectory(diffId));
+        }
+        catch (IOException) when (HasLayer(diffId))
+        {
+            // Another build unpacked or committed the same layer first; the content is the same.
+        }
+    }
+
+    private static void DeleteTree(string directory)
+    {
+        if (System.IO.Directory.Exists(directory))
+        {
+            // overlayfs leaves its work/work directory with mode 000; root deletes it regardless.
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.CommandLine;
+
+using Hyper.Build.Context;
+using Hyper.Build.Engine;
+using Hyper.Build.Execution;
+using Hyper.Build.Images;
+using Hyper.Build.Solver;
+using Hyper.Cli.Output;
+using Hyper.Oci;
+
+namespace Hyper.Cli.Commands;
+
+public static partial class BuildCommand
+{
+    /// <summary>A failed step (a RUN that exited non-zero, a COPY of a missing file …).</summary>
+    public const int BuildFailed = 1;
+
+    /// <summary>The command-line values of a build, as given.</summary>
+    internal sealed record BuildArguments(
+        string Context,
+        string? File,
+        IReadOnlyList<string> BuildArgs,
+        string? Target,
+        string? Platform,
+        IReadOnlyList<string> Tags,
+        IReadOnlyList<string> Outputs,
+        string Compression,
+        string Format,
+        string Network,
+        string Progress,
+        IReadOnlyList<string> BuildContexts,
+        bool Pull,
+        bool Push);
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    internal static async Task<int> BuildAsync(ParseResult parse, BuildArguments arguments, CancellationToken cancellationToken)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        if (arguments.Push || arguments.Outputs.Any(static o => ImageOutput.Parse(o).Type == OutputType.Registry))
+        {
+            error.WriteLine("hyperbuild: pushing (--push, type=registry) needs the registry client, which is not available yet; use -o type=oci,dest=… and skopeo copy");
+            return UsageFailed;
+        }
+
+        var outputs = arguments.Outputs.Select(ImageOutput.Parse).ToList();
+        var tags = arguments.Tags.Select(ParseTag).ToList();
+        using var context = await BuildContext.OpenAsync(arguments.Context, arguments.File, Console.OpenStandardInput(), cancellationToken).ConfigureAwait(false);
+        var request = new BuildRequest
+        {
+            Context = context,
+            Options = new BuildOptions
+            {
+                BuildArgs = ParseBuildArgs(arguments.BuildArgs),
+                Target = string.IsNullOrEmpty(arguments.Target) ? null : arguments.Target,
+                TargetPlatform = ParsePlatform(arguments.Platform),
+            },
+            Tags = tags,
+            Compression = arguments.Compression switch
+            {
+                "zstd" => LayerCompression.Zstd,
+                "none" or "uncompressed" => LayerCompression.None,
+                _ => LayerCompression.Gzip,
+            },
+            Format = arguments.Format == "docker" ? ManifestFormat.Docker : ManifestFormat.Oci,
+            Network = arguments.Network switch
+            {
+                "none" => NetworkMode.None,
+                "host" => NetworkMode.Host,
+                _ => NetworkMode.Default,
+            },
+            NamedContexts = ParseBuildContexts(arguments.BuildContexts),
+            Pull = arguments.Pull,
+        };
+
+        using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+        var builder = root.CreateBuilder(new LocalImageSource(root.Images));
+        try
+        {
+            var result = await WithProgressAsync(arguments.Progress, error, progress => builder.BuildAsync(request, progress, cancellationToken)).ConfigureAwait(false);
+            foreach (var output in outputs)
+            {
+                await ImageExporter.ExportAsync(root.Images, result.Manifest, output, tags, cancellationToken).ConfigureAwait(false);
+                error.WriteLine($"exported {result.Manifest.Digest} to {output.Type.ToString().ToLowerInvariant()} {output.Destination}");
+            }
+
+            error.WriteLine($"image {result.Id}{(tags.Count == 0 ? string.Empty : " named " + string.Join(", ", tags))}");
+            return Ok;
+        }
+        catch (BuildFailedException e)
+        {
+            foreach (var line in e.OutputTail)
+            {
+                error.WriteLine($"  {line}");
+            }
+
+            error.WriteLine($"ERROR: {e.Message}");
+            return BuildFailed;
+        }
+        catch (KeyNotFoundException e)
+        {
+            error.WriteLine($"ERROR: {e.Message}");
+            return BuildFailed;
+        }
+    }
+
+    private static async Task<BuildResult> WithProgressAsync(string mode, TextWriter error, Func<IBuildProgress, Task<BuildResult>> build)
+    {
+        var tty = mode == "tty" || (mode == "auto" && !Console.IsErrorRedirected);
+        if (!tty)
+        {
+            return await build(new PlainBuildProgress(error)).ConfigureAwait(false);
+        }
+
+        var view = new TerminalBuildProgress(error);
+        return await view.RunAsync(() => build(view)).ConfigureAwait(false);
+    }
+
+    private static Reference ParseTag(string tag) =>
+        Reference.TryParse(tag, out var reference, out var problem)
+            ? reference.Tag is null && reference.Digest is null ? reference.WithTag(Reference.DefaultTag) : reference
+            : throw new FormatException($"invalid tag '{tag}': {problem}");
+
+    private static Dictionary<string, NamedContext> ParseBuildContexts(IReadOnlyList<string> values)
+    {
+        var contexts = new Dictionary<string, NamedContext>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var equals = value.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new FormatException($"invalid --build-context '{value}': expected NAME=VALUE");
+            }
+
+            contexts[value[..equals]] = NamedContext.Parse(value[(equals + 1)..]);
+        }
+
+        return contexts;
+    }
+}

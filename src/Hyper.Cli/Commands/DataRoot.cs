@@ -1,0 +1,65 @@
+using System.CommandLine;
+
+using Hyper.Build.Engine;
+using Hyper.Build.Execution;
+using Hyper.Build.Images;
+
+namespace Hyper.Cli.Commands;
+
+/// <summary>
+/// hyperbuild's state on this machine, under one directory (<c>--root</c>, <c>$HYPER_ROOT</c>, or
+/// <c>/var/lib/hyperbuild</c>): the image store (<c>images/</c>, an OCI layout), unpacked layers and step
+/// snapshots (<c>snapshots/</c>), container bundles and the runtime's state (<c>run/</c>).
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+internal sealed class DataRoot : IDisposable
+{
+    private const string DefaultDirectory = "/var/lib/hyperbuild";
+
+    private DataRoot(string directory, ImageStore images, SnapshotStore snapshots, ContainerLauncher containers)
+    {
+        Directory = directory;
+        Images = images;
+        Snapshots = snapshots;
+        Containers = containers;
+    }
+
+    /// <summary>The <c>--root</c> option, given to every command that uses the store.</summary>
+    public static Option<string?> Option { get; } = new("--root")
+    {
+        Description = "Where hyperbuild keeps images and layers (default: $HYPER_ROOT or /var/lib/hyperbuild)",
+        Recursive = true,
+    };
+
+    /// <summary>The <c>--runtime</c> option: runc or crun, or a path.</summary>
+    public static Option<string?> RuntimeOption { get; } = new("--runtime")
+    {
+        Description = "OCI runtime for RUN steps and hyperbuild run: runc, crun or a path (default: runc if installed, else crun)",
+        Recursive = true,
+    };
+
+    public string Directory { get; }
+
+    public ImageStore Images { get; }
+
+    public SnapshotStore Snapshots { get; }
+
+    public ContainerLauncher Containers { get; }
+
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None });
+
+    public static async Task<DataRoot> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetFullPath(parse.GetValue(Option) ?? Environment.GetEnvironmentVariable("HYPER_ROOT") ?? DefaultDirectory);
+        var images = await ImageStore.OpenAsync(Path.Combine(directory, "images"), cancellationToken).ConfigureAwait(false);
+        var snapshots = new SnapshotStore(Path.Combine(directory, "snapshots"));
+        var run = System.IO.Directory.CreateDirectory(Path.Combine(directory, "run")).FullName;
+        var runtime = OciRuntime.Find(parse.GetValue(RuntimeOption), Path.Combine(run, "state"));
+        return new DataRoot(directory, images, snapshots, new ContainerLauncher(runtime, Path.Combine(run, "bundles")));
+    }
+
+    /// <summary>A builder over this root that gets base images from <paramref name="imageSource"/>.</summary>
+    public Builder CreateBuilder(IImageSource imageSource) => new(Images, Snapshots, Containers, imageSource, Http);
+
+    public void Dispose() => Http.Dispose();
+}

@@ -54,7 +54,7 @@ public sealed class SnapshotStore
             var stream = blob();
             await using (stream.ConfigureAwait(false))
             {
-                actual = await LayerUnpacker.ApplyAsync(stream, temporary, cancellationToken).ConfigureAwait(false);
+                actual = await LayerUnpacker.ApplyAsync(stream, temporary, WhiteoutFormat.Overlay, cancellationToken).ConfigureAwait(false);
             }
 
             if (actual != diffId)

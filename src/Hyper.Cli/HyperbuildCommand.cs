@@ -13,6 +13,9 @@ public static class HyperbuildCommand
         root.Add(DataRoot.Option);
         root.Add(DataRoot.RuntimeOption);
         root.Add(BuildCommand.Create());
+        root.Add(ImagesCommand.Create());
+        root.Add(RmiCommand.Create());
+        root.Add(RunCommand.Create());
         return root;
     }
 }

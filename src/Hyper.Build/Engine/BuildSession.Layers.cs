@@ -11,19 +11,8 @@ namespace Hyper.Build.Engine;
 internal sealed partial class BuildSession
 {
     /// <summary>Makes sure every one of <paramref name="layers"/> (with their DiffIDs) is unpacked in the snapshot store.</summary>
-    private async Task EnsureUnpackedAsync(IReadOnlyList<Descriptor> layers, IReadOnlyList<Digest> diffIds, CancellationToken cancellationToken)
-    {
-        if (layers.Count != diffIds.Count)
-        {
-            throw new InvalidOciDocumentException($"an image lists {layers.Count} layers in its manifest but {diffIds.Count} DiffIDs in its config");
-        }
-
-        for (var i = 0; i < layers.Count; i++)
-        {
-            var layer = layers[i];
-            await builder.Snapshots.EnsureLayerAsync(diffIds[i], () => builder.Images.Layout.OpenBlob(layer), cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task EnsureUnpackedAsync(IReadOnlyList<Descriptor> layers, IReadOnlyList<Digest> diffIds, CancellationToken cancellationToken) =>
+        builder.Snapshots.EnsureLayersAsync(builder.Images.Layout, layers, diffIds, cancellationToken);
 
     /// <summary>
     /// Turns what a step changed (the snapshot's upper directory) into a layer in the image store and adds it

@@ -1,4 +1,5 @@
 using Hyper.Oci;
+using Hyper.Oci.Layout;
 
 namespace Hyper.Build.Execution;
 
@@ -67,6 +68,27 @@ public sealed class SnapshotStore
         finally
         {
             DeleteTree(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Unpacks each of <paramref name="layers"/> (blobs in <paramref name="layout"/>) that is not here yet;
+    /// <paramref name="diffIds"/> are their DiffIDs from the image config, in the same order.
+    /// </summary>
+    public async Task EnsureLayersAsync(OciLayout layout, IReadOnlyList<Descriptor> layers, IReadOnlyList<Digest> diffIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(diffIds);
+        if (layers.Count != diffIds.Count)
+        {
+            throw new InvalidOciDocumentException($"an image lists {layers.Count} layers in its manifest but {diffIds.Count} DiffIDs in its config");
+        }
+
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var layer = layers[i];
+            await EnsureLayerAsync(diffIds[i], () => layout.OpenBlob(layer), cancellationToken).ConfigureAwait(false);
         }
     }
 

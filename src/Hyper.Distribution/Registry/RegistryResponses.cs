@@ -57,13 +57,16 @@ internal static class RegistryResponses
             _ => null,
         };
         var words = code is null ? $"registry error {(int)status}" : code.ToLowerInvariant().Replace('_', ' ');
-        // The registry's own message adds something only when it is more than the code in other words.
-        var says = string.IsNullOrWhiteSpace(serverMessage) || serverMessage.Equals(words, StringComparison.OrdinalIgnoreCase)
+        // The registry's own message adds something only when it says more than the code and status.
+        var says = string.IsNullOrWhiteSpace(serverMessage)
+            || serverMessage.Trim().Equals(words, StringComparison.OrdinalIgnoreCase)
+            || serverMessage.Trim().Equals("authentication required", StringComparison.OrdinalIgnoreCase)
             ? string.Empty
             : $" ({serverMessage.Trim()})";
         var message = status switch
         {
-            HttpStatusCode.NotFound => $"{words}: {subject} not found{says}",
+            // The registry's words would only repeat the subject, less readably.
+            HttpStatusCode.NotFound => $"{words}: {subject} not found",
             HttpStatusCode.Unauthorized => $"{words}: authentication required for {subject}{says}; log in to the registry or check the credentials",
             HttpStatusCode.Forbidden => $"{words}: access to {subject} is denied{says}",
             HttpStatusCode.TooManyRequests => $"{words}: the registry is rate-limiting requests for {subject}{says}; try again later",

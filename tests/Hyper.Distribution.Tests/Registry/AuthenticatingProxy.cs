@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Text;
 
 using Microsoft.AspNetCore.Builder;
@@ -107,10 +106,7 @@ internal sealed class AuthenticatingProxy : IAsyncDisposable
         }
 
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), context.Request.Path + context.Request.QueryString);
-        foreach (var accept in context.Request.Headers.Accept)
-        {
-            request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(accept!));
-        }
+        request.Headers.TryAddWithoutValidation("Accept", context.Request.Headers.Accept.ToArray());
 
         using var response = await _upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
         context.Response.StatusCode = (int)response.StatusCode;

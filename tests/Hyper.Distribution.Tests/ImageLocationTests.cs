@@ -1,5 +1,3 @@
-using Hyper.Oci;
-
 namespace Hyper.Distribution.Tests;
 
 public sealed class ImageLocationTests

@@ -1,1 +1,2 @@
 global using Hyper.Testing;
+global using Hyper.Testing.Registry;

@@ -14,14 +14,6 @@ internal static class RegistryRequests
     /// <summary>A repository name no other test uses.</summary>
     public static string NewRepository(string prefix = "test") => $"{prefix}/repo{Interlocked.Increment(ref _counter)}-{Guid.NewGuid():N}"[..40].TrimEnd('-');
 
-    public static async Task<Digest> PushBlobAsync(this RunningRegistry registry, string repository, byte[] content)
-    {
-        var digest = Digest.Compute(content);
-        using var response = await registry.SendAsync(HttpMethod.Post, $"/v2/{repository}/blobs/uploads/?digest={digest}", content);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return digest;
-    }
-
     /// <summary>Pushes a config blob and one layer, then a manifest naming them; returns the manifest.</summary>
     public static async Task<Manifest> PushImageAsync(this RunningRegistry registry, string repository, string tag, string layerText = "layer")
     {
@@ -38,9 +30,6 @@ internal static class RegistryRequests
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return manifest;
     }
-
-    public static Task<HttpResponseMessage> PutManifestAsync(this RunningRegistry registry, string repository, string reference, Manifest manifest) =>
-        registry.SendAsync(HttpMethod.Put, $"/v2/{repository}/manifests/{reference}", manifest.Bytes.ToArray(), manifest.MediaType);
 
     /// <summary>The first error code of an OCI error body.</summary>
     public static async Task<string> ErrorCodeAsync(this HttpResponseMessage response)

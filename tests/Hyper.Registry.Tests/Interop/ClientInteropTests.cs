@@ -2,7 +2,6 @@ using System.Text.Json;
 
 using Hyper.Oci;
 using Hyper.Oci.Layout;
-using Hyper.Registry.Tests.Api;
 
 namespace Hyper.Registry.Tests.Interop;
 

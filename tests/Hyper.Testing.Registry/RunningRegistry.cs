@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 
+using Hyper.Registry;
 using Hyper.Registry.Configuration;
 
 using Microsoft.AspNetCore.Builder;
@@ -7,13 +8,13 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Hyper.Registry.Tests.Api;
+namespace Hyper.Testing.Registry;
 
 /// <summary>
 /// A real hyperregistry listening on 127.0.0.1 on a free port, with its data in a temporary
 /// directory: the same Kestrel, stores and handlers as production, driven over real HTTP.
 /// </summary>
-internal sealed class RunningRegistry : IAsyncDisposable
+public sealed class RunningRegistry : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TempDirectory _data;

@@ -1,11 +1,11 @@
-namespace Hyper.Registry.Tests.Api;
+namespace Hyper.Testing.Registry;
 
 /// <summary>One running registry shared by the tests of a class; each test uses its own repository names.</summary>
 public sealed class RegistryFixture : IAsyncLifetime
 {
     private RunningRegistry? _registry;
 
-    internal RunningRegistry Registry => _registry ?? throw new InvalidOperationException("registry not started");
+    public RunningRegistry Registry => _registry ?? throw new InvalidOperationException("registry not started");
 
     public async Task InitializeAsync() => _registry = await RunningRegistry.StartAsync();
 

@@ -1,4 +1,4 @@
-namespace Hyper.Oci.Layout;
+namespace Hyper.Oci;
 
 /// <summary>
 /// Reads a blob forward while hashing it, and throws <see cref="DigestMismatchException"/> when the
@@ -9,7 +9,7 @@ namespace Hyper.Oci.Layout;
 /// TarWriter needs a length to write an entry header before its data (and refuses an unseekable
 /// data stream on an unseekable archive). Moving the position is refused: the hash would be wrong.
 /// </remarks>
-internal sealed class VerifyingReadStream : Stream
+public sealed class VerifyingReadStream : Stream
 {
     private readonly Stream _inner;
     private readonly DigestHasher _hasher;
@@ -18,8 +18,14 @@ internal sealed class VerifyingReadStream : Stream
     private readonly string _what;
     private bool _verified;
 
+    /// <param name="inner">The content; disposed with this stream.</param>
+    /// <param name="expected">The digest the content must hash to.</param>
+    /// <param name="expectedSize">The exact length, when known; longer content fails as soon as it is read.</param>
+    /// <param name="what">What the content is, for the error message, e.g. "blob sha256:… of example.com/app".</param>
     public VerifyingReadStream(Stream inner, Digest expected, long? expectedSize, string what)
     {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentException.ThrowIfNullOrEmpty(what);
         _inner = inner;
         _expected = expected;
         _expectedSize = expectedSize;

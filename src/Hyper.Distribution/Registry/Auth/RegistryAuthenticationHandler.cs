@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Hyper.Distribution.Registry.Auth;
+
+/// <summary>
+/// Answers registry auth challenges below the API calls, so those never see a 401 they could have
+/// avoided. On a 401 it follows the challenge: <c>Bearer</c> gets a token from the realm (anonymously,
+/// or with the credential when there is one) and <c>Basic</c> sends the credential, then the request
+/// is sent once more. Tokens are cached per registry and scope until they expire, and once a registry
+/// has challenged, later requests carry the answer from the start.
+/// </summary>
+/// <remarks>
+/// Requests are resent, so they must not carry content that can be read only once; pushes will
+/// need to answer the challenge before sending a body (e.g. by first asking for <c>/v2/</c>).
+/// </remarks>
+internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider? credentials) : DelegatingHandler
+{
+    /// <summary>The scope a request needs, e.g. <c>repository:library/busybox:pull</c>; set by the API calls.</summary>
+    public static readonly HttpRequestOptionsKey<string> ScopeOption = new("Hyper.Registry.Scope");
+
+    /// <summary>The registry a request is for, as references name it; credentials are looked up by it.</summary>
+    public static readonly HttpRequestOptionsKey<string> RegistryOption = new("Hyper.Registry.Name");
+
+    /// <summary>Token servers may leave out the lifetime; the spec says to assume 60 seconds then.</summary>
+    private static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromSeconds(60);
+
+    /// <summary>A token is renewed this long before it expires, so it does not run out in flight.</summary>
+    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromSeconds(10);
+
+    /// <summary>The largest token answer read; real ones are a few KiB.</summary>
+    private const int MaxTokenResponseSize = 1024 * 1024;
+
+    private readonly ConcurrentDictionary<string, AuthenticationChallenge> _challenges = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<(string Authority, string Scope), CachedToken> _tokens = new();
+    private readonly SemaphoreSlim _tokenFetch = new(1, 1);
+
+    private sealed record CachedToken(string Value, DateTimeOffset RenewAfter);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        // The inner handler follows redirects by changing RequestUri, so keep the original for a resend.
+        var uri = request.RequestUri ?? throw new InvalidOperationException("a registry request needs an absolute address");
+        var authority = uri.GetLeftPart(UriPartial.Authority);
+        if (request.Headers.Authorization is null && _challenges.TryGetValue(authority, out var known))
+        {
+            request.Headers.Authorization = await AnswerAsync(known, request, authority, cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+
+        foreach (var challenge in AuthenticationChallenge.From(response.Headers))
+        {
+            if (!challenge.IsBearer && !challenge.IsBasic)
+            {
+                continue;
+            }
+
+            // A token that was just refused is not asked for again from the cache.
+            _tokens.TryRemove((authority, ScopeOf(challenge, request)), out _);
+            var authorization = await AnswerAsync(challenge, request, authority, cancellationToken).ConfigureAwait(false);
+            if (authorization is null)
+            {
+                return response;
+            }
+
+            // Remembered without its scope: the next request may be for another repository.
+            _challenges[authority] = challenge.WithoutScope();
+            response.Dispose();
+            using var retry = Copy(request, uri);
+            retry.Headers.Authorization = authorization;
+            return await base.SendAsync(retry, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _tokenFetch.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>The Authorization header that answers <paramref name="challenge"/>, or null when nothing can (Basic without a credential).</summary>
+    private async Task<AuthenticationHeaderValue?> AnswerAsync(
+        AuthenticationChallenge challenge, HttpRequestMessage request, string authority, CancellationToken cancellationToken)
+    {
+        var credential = await CredentialForAsync(request, cancellationToken).ConfigureAwait(false);
+        if (challenge.IsBasic)
+        {
+            return credential is null ? null : BasicHeader(credential);
+        }
+
+        var token = await GetTokenAsync(challenge, ScopeOf(challenge, request), authority, credential, cancellationToken).ConfigureAwait(false);
+        return new AuthenticationHeaderValue(AuthenticationChallenge.BearerScheme, token);
+    }
+
+    private async Task<string> GetTokenAsync(
+        AuthenticationChallenge challenge, string scope, string authority, RegistryCredential? credential, CancellationToken cancellationToken)
+    {
+        var key = (authority, scope);
+        if (_tokens.TryGetValue(key, out var cached) && cached.RenewAfter > DateTimeOffset.UtcNow)
+        {
+            return cached.Value;
+        }
+
+        // One fetch at a time: concurrent blob downloads all meet the same challenge at once, and
+        // one token serves them all.
+        await _tokenFetch.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_tokens.TryGetValue(key, out cached) && cached.RenewAfter > DateTimeOffset.UtcNow)
+            {
+                return cached.Value;
+            }
+
+            var (token, lifetime) = await FetchTokenAsync(challenge, scope, credential, cancellationToken).ConfigureAwait(false);
+            _tokens[key] = new CachedToken(token, DateTimeOffset.UtcNow + lifetime - ExpiryMargin);
+            return token;
+        }
+        finally
+        {
+            _tokenFetch.Release();
+        }
+    }
+
+    private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(
+        AuthenticationChallenge challenge, string scope, RegistryCredential? credential, CancellationToken cancellationToken)
+    {
+        var realm = challenge["realm"];
+        if (realm is null || !Uri.TryCreate(realm, UriKind.Absolute, out var realmUri) || realmUri.Scheme is not ("http" or "https"))
+        {
+            throw new RegistryClientException(
+                $"unauthorized: the registry asks for a Bearer token but names no usable token server (realm '{realm}')",
+                RegistryErrorCodes.Unauthorized, HttpStatusCode.Unauthorized);
+        }
+
+        var query = new StringBuilder(realmUri.Query.Length > 1 ? realmUri.Query[1..] : string.Empty);
+        if (challenge["service"] is { } service)
+        {
+            Append(query, "service", service);
+        }
+
+        // Several scopes travel as one space-separated value in the challenge, as separate parameters to the token server.
+        foreach (var one in scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Append(query, "scope", one);
+        }
+
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, new UriBuilder(realmUri) { Query = query.ToString() }.Uri);
+        if (credential is not null)
+        {
+            tokenRequest.Headers.Authorization = BasicHeader(credential);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new RegistryClientException($"cannot reach the token server {realmUri.GetLeftPart(UriPartial.Path)}: {e.Message}", RegistryErrorCodes.Unreachable, null, e);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var who = credential is null ? "anonymous access" : $"user '{credential.Username}'";
+                throw new RegistryClientException(
+                    $"unauthorized: the token server {realmUri.GetLeftPart(UriPartial.Path)} refused a token for '{scope}' to {who} ({(int)response.StatusCode} {response.ReasonPhrase})",
+                    RegistryErrorCodes.Unauthorized, response.StatusCode);
+            }
+
+            var body = await RegistryResponses.ReadLimitedAsync(response.Content, MaxTokenResponseSize, cancellationToken).ConfigureAwait(false);
+            TokenResponse? answer = null;
+            try
+            {
+                answer = body is null ? null : JsonSerializer.Deserialize(body, RegistryJsonContext.Default.TokenResponse);
+            }
+            catch (JsonException)
+            {
+            }
+
+            var token = answer?.Token ?? answer?.AccessToken;
+            if (string.IsNullOrEmpty(token))
+            {
+                throw new RegistryClientException(
+                    $"unauthorized: the token server {realmUri.GetLeftPart(UriPartial.Path)} answered without a token",
+                    RegistryErrorCodes.Unauthorized, response.StatusCode);
+            }
+
+            var lifetime = answer!.ExpiresIn is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : DefaultTokenLifetime;
+            return (token, lifetime);
+        }
+    }
+
+    private static void Append(StringBuilder query, string name, string value)
+    {
+        if (query.Length > 0)
+        {
+            query.Append('&');
+        }
+
+        query.Append(name).Append('=').Append(Uri.EscapeDataString(value));
+    }
+
+    private async ValueTask<RegistryCredential?> CredentialForAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        credentials is not null && request.Options.TryGetValue(RegistryOption, out var registry)
+            ? await credentials.GetCredentialAsync(registry, cancellationToken).ConfigureAwait(false)
+            : null;
+
+    /// <summary>The challenge names the scope when the registry knows it; otherwise the request's own.</summary>
+    private static string ScopeOf(AuthenticationChallenge challenge, HttpRequestMessage request) =>
+        challenge["scope"] ?? (request.Options.TryGetValue(ScopeOption, out var scope) ? scope : string.Empty);
+
+    private static AuthenticationHeaderValue BasicHeader(RegistryCredential credential) =>
+        new(AuthenticationChallenge.BasicScheme, Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.Username}:{credential.Password}")));
+
+    private static HttpRequestMessage Copy(HttpRequestMessage request, Uri uri)
+    {
+        if (request.Content is not null)
+        {
+            throw new InvalidOperationException("a request with a body cannot be resent after an auth challenge; answer the challenge first");
+        }
+
+        var copy = new HttpRequestMessage(request.Method, uri) { Version = request.Version, VersionPolicy = request.VersionPolicy };
+        foreach (var header in request.Headers)
+        {
+            if (!header.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        foreach (var option in request.Options)
+        {
+            ((IDictionary<string, object?>)copy.Options)[option.Key] = option.Value;
+        }
+
+        return copy;
+    }
+}

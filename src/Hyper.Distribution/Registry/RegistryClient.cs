@@ -1,0 +1,203 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+using Hyper.Distribution.Registry.Auth;
+using Hyper.Oci;
+
+namespace Hyper.Distribution.Registry;
+
+/// <summary>
+/// The calls of the OCI Distribution API (Docker Registry HTTP API v2) that read images: manifests by
+/// tag or digest, and blobs as verified streams. One client serves any number of registries over one
+/// pooled connection handler; auth challenges are answered underneath (see <see cref="RegistryClientOptions.Credentials"/>).
+/// Every failure is a <see cref="RegistryClientException"/> whose message a user can act on.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    /// <summary>Every manifest type this client understands, offered so that no registry converts or refuses.</summary>
+    private static readonly string[] ManifestMediaTypes =
+        [MediaTypes.OciManifest, MediaTypes.OciIndex, MediaTypes.DockerManifest, MediaTypes.DockerManifestList];
+
+    private readonly HttpClient _http;
+    private readonly RegistryClientOptions _options;
+
+    public RegistryClient(RegistryClientOptions? options = null)
+    {
+        _options = options ?? new RegistryClientOptions();
+        var transport = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = true,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = _options.ConnectTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            // Blob downloads run in parallel per registry; more than this only shares the same bandwidth.
+            MaxConnectionsPerServer = 16,
+        };
+        _http = new HttpClient(new RegistryAuthenticationHandler(_options.Credentials) { InnerHandler = transport })
+        {
+            // Blobs take as long as they take; connection set-up has its own limit and callers cancel.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd(_options.UserAgent);
+    }
+
+    /// <summary>Where <paramref name="registry"/> (as a reference names it) is reached, with this client's insecure registries.</summary>
+    public RegistryEndpoint GetEndpoint(string registry) => RegistryEndpoint.Resolve(registry, _options.InsecureRegistries);
+
+    /// <summary>
+    /// The manifest <paramref name="reference"/> names (by digest when it has one, else by tag), with its
+    /// exact bytes. The bytes are checked against the digest asked for and against the
+    /// <c>Docker-Content-Digest</c> the registry sent, and refused over <see cref="RegistryClientOptions.MaxManifestSize"/>.
+    /// </summary>
+    public async Task<Manifest> GetManifestAsync(Reference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        using var response = await SendManifestRequestAsync(HttpMethod.Get, reference, cancellationToken).ConfigureAwait(false);
+        var limit = _options.MaxManifestSize;
+        var bytes = await RegistryResponses.ReadLimitedAsync(response.Content, limit, cancellationToken).ConfigureAwait(false)
+            ?? throw new RegistryClientException(
+                $"manifest {reference} is larger than {limit} bytes, the most a manifest may have; the registry is sending something else",
+                RegistryErrorCodes.InvalidResponse, response.StatusCode);
+
+        if (reference.Digest is { } asked && Digest.Compute(bytes, asked.Algorithm) is var actual && actual != asked)
+        {
+            throw new RegistryClientException(
+                $"manifest {reference} from the registry hashes to {actual}, not the digest asked for: the registry sent other content",
+                RegistryErrorCodes.InvalidResponse, response.StatusCode);
+        }
+
+        if (ContentDigestOf(response) is { } announced && Digest.Compute(bytes, announced.Algorithm) is var computed && computed != announced)
+        {
+            throw new RegistryClientException(
+                $"manifest {reference} hashes to {computed}, but the registry announced {announced} (Docker-Content-Digest): the content was changed on the way",
+                RegistryErrorCodes.InvalidResponse, response.StatusCode);
+        }
+
+        try
+        {
+            return Manifest.Parse(bytes, response.Content.Headers.ContentType?.MediaType);
+        }
+        catch (InvalidOciDocumentException e)
+        {
+            throw new RegistryClientException($"manifest {reference} from the registry is not valid: {e.Message}", RegistryErrorCodes.InvalidResponse, response.StatusCode, e);
+        }
+    }
+
+    /// <summary>
+    /// What <paramref name="reference"/> points at (media type, digest, size) without fetching it, or
+    /// null when the registry has no such manifest. The digest comes from <c>Docker-Content-Digest</c>;
+    /// a registry that leaves it out on a tag is asked for the manifest itself.
+    /// </summary>
+    public async Task<Descriptor?> HeadManifestAsync(Reference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        Digest? digest;
+        string? mediaType;
+        long? size;
+        try
+        {
+            using var response = await SendManifestRequestAsync(HttpMethod.Head, reference, cancellationToken).ConfigureAwait(false);
+            digest = reference.Digest ?? ContentDigestOf(response);
+            mediaType = response.Content.Headers.ContentType?.MediaType;
+            size = response.Content.Headers.ContentLength;
+        }
+        catch (RegistryClientException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (digest is null || mediaType is null || size is null)
+        {
+            return (await GetManifestAsync(reference, cancellationToken).ConfigureAwait(false)).ToDescriptor();
+        }
+
+        return new Descriptor { MediaType = mediaType, Digest = digest.Value, Size = size.Value };
+    }
+
+    /// <summary>
+    /// The blob <paramref name="blob"/> describes, from the repository of <paramref name="repository"/>
+    /// (its tag and digest are ignored), as a stream that must be read to the end: the last read throws
+    /// <see cref="DigestMismatchException"/> if the content does not match the descriptor's digest and size.
+    /// Redirects (to a storage service, say) are followed.
+    /// </summary>
+    public async Task<Stream> GetBlobAsync(Reference repository, Descriptor blob, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(blob);
+        var subject = $"blob {blob.Digest} in {repository.Name}";
+        var endpoint = GetEndpoint(repository.Registry);
+        using var request = NewRequest(HttpMethod.Get, endpoint, repository, endpoint.ApiUri(repository.Repository, "blobs", blob.Digest.ToString()));
+        var response = await SendAsync(request, endpoint, subject, RegistryErrorCodes.BlobUnknown, cancellationToken).ConfigureAwait(false);
+        if (response.Content.Headers.ContentLength is { } length && length != blob.Size)
+        {
+            response.Dispose();
+            throw new RegistryClientException(
+                $"{subject} is {length} bytes on the registry, but its descriptor says {blob.Size}",
+                RegistryErrorCodes.InvalidResponse, response.StatusCode);
+        }
+
+        try
+        {
+            // Disposing the content stream hands the connection back to the pool.
+            var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return new VerifyingReadStream(content, blob.Digest, blob.Size, $"{subject} (from {repository.Registry})");
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendManifestRequestAsync(HttpMethod method, Reference reference, CancellationToken cancellationToken)
+    {
+        var endpoint = GetEndpoint(reference.Registry);
+        var target = reference.Digest?.ToString() ?? reference.Tag ?? Reference.DefaultTag;
+        using var request = NewRequest(method, endpoint, reference, endpoint.ApiUri(reference.Repository, "manifests", target));
+        foreach (var mediaType in ManifestMediaTypes)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
+        }
+
+        return await SendAsync(request, endpoint, reference.ToString(), RegistryErrorCodes.ManifestUnknown, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static HttpRequestMessage NewRequest(HttpMethod method, RegistryEndpoint endpoint, Reference repository, Uri uri)
+    {
+        var request = new HttpRequestMessage(method, uri);
+        request.Options.Set(RegistryAuthenticationHandler.RegistryOption, endpoint.Registry);
+        request.Options.Set(RegistryAuthenticationHandler.ScopeOption, $"repository:{repository.Repository}:pull");
+        return request;
+    }
+
+    /// <summary>Sends, reading only the headers; a failed status becomes the exception it means, and the response is disposed.</summary>
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request, RegistryEndpoint endpoint, string subject, string notFoundCode, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw RegistryResponses.Unreachable(endpoint.Registry, e, endpoint.IsInsecure);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await RegistryResponses.ToExceptionAsync(response, subject, notFoundCode, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static Digest? ContentDigestOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Docker-Content-Digest", out var values)
+        && Digest.TryParse(values.FirstOrDefault(), out var digest) ? digest : null;
+}

@@ -8,6 +8,7 @@ namespace Hyper.Build.Context;
 internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : Stream
 {
     private int offset;
+    private long innerRead;
 
     public override bool CanRead => true;
 
@@ -17,9 +18,10 @@ internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inn
 
     public override long Length => throw new NotSupportedException();
 
+    /// <summary>How many bytes were read so far. SharpCompress's xz decoder asks for it to find block padding.</summary>
     public override long Position
     {
-        get => throw new NotSupportedException();
+        get => offset + innerRead;
         set => throw new NotSupportedException();
     }
 
@@ -43,7 +45,9 @@ internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inn
             return replayed;
         }
 
-        return inner.Read(buffer);
+        var read = inner.Read(buffer);
+        innerRead += read;
+        return read;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -53,7 +57,9 @@ internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inn
             return Read(buffer.Span);
         }
 
-        return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        innerRead += read;
+        return read;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -44,6 +44,13 @@ internal sealed class Tarball
         return this;
     }
 
+    /// <summary>Any entry as it is (owners, odd types).</summary>
+    public Tarball Entry(TarEntry entry)
+    {
+        _writer.WriteEntry(entry);
+        return this;
+    }
+
     public Tarball Fifo(string name)
     {
         _writer.WriteEntry(new PaxTarEntry(TarEntryType.Fifo, name));

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on a fresh Debian 12 machine with the .NET SDK: install what is missing, build
-# everything, start hyperregistry on the embedded defaults (filesystem + SQLite), push an image
-# into it, pull it back, and run it. The image is packed locally from busybox-static (no network);
-# once hyperbuild builds images, it builds this one.
+# everything, start hyperregistry on the embedded defaults (filesystem + SQLite), build a busybox
+# base image from Debian's busybox-static with hyperbuild (no network), push it, build the
+# multi-stage example on it (hyperbuild pulls the base from hyperregistry), push that, pull it
+# back, and run it with hyperbuild and with podman.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,20 +25,23 @@ trap 'kill $registry_pid 2>/dev/null; wait $registry_pid 2>/dev/null; rm -rf "$w
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
 curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null || { cat "$work/registry.log"; exit 1; }
 
-image=127.0.0.1:$port/examples/busybox:latest
-echo "== make an example image (busybox-static) and push it to $image"
-./scripts/busybox-image.sh "$work/layout" latest
-skopeo --insecure-policy copy --dest-tls-verify=false "oci:$work/layout:latest" "docker://$image"
+hyperbuild="artifacts/bin/hyperbuild --root $(pwd)/artifacts/quickstart-hyperbuild"
+base=127.0.0.1:$port/examples/busybox:latest
+app=127.0.0.1:$port/examples/hello:latest
+
+echo "== hyperbuild builds a busybox base image from Debian's busybox-static and pushes it to $base"
+$hyperbuild build --progress plain --build-context busybox-static=/usr/bin -t "$base" -o "type=oci,dest=$work/base" examples/busybox
+skopeo --insecure-policy copy --dest-tls-verify=false "oci:$work/base:latest" "docker://$base"
+
+echo "== hyperbuild builds the multi-stage example on it, pulling the base from hyperregistry"
+$hyperbuild build --progress plain --pull --build-arg REGISTRY=127.0.0.1:$port -t "$app" -o "type=oci,dest=$work/app" examples/hello
+skopeo --insecure-policy copy --dest-tls-verify=false "oci:$work/app:latest" "docker://$app"
 
 echo "== pull it back"
-skopeo --insecure-policy copy --src-tls-verify=false "docker://$image" "oci:$work/pulled:latest"
-pushed=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$image")
-echo "pushed and pulled $image at $pushed"
+skopeo --insecure-policy copy --src-tls-verify=false "docker://$app" "oci:$work/pulled:latest"
+pushed=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$app")
+echo "pushed and pulled $app at $pushed"
 
-echo "== run it"
-podman run --rm --tls-verify=false --runtime runc --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \
-  "$image" sh -c 'echo "hello from $(uname -m) busybox, served by hyperregistry"'
-
-echo "== hyperbuild checks examples/hello/Dockerfile (building it arrives with the engine)"
-artifacts/bin/hyperbuild build --call targets --build-arg REGISTRY=127.0.0.1:$port examples/hello
-artifacts/bin/hyperbuild build --call check --build-arg REGISTRY=127.0.0.1:$port examples/hello
+echo "== run it: with hyperbuild run, then with podman from the registry"
+$hyperbuild run "$app"
+podman run --rm --tls-verify=false --runtime runc --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 "$app"

@@ -6,6 +6,8 @@ using Hyper.Build.Execution;
 using Hyper.Build.Images;
 using Hyper.Build.Solver;
 using Hyper.Cli.Output;
+using Hyper.Distribution;
+using Hyper.Distribution.Registry;
 using Hyper.Oci;
 
 namespace Hyper.Cli.Commands;
@@ -30,6 +32,7 @@ public static partial class BuildCommand
         string Progress,
         IReadOnlyList<string> BuildContexts,
         bool Pull,
+        IReadOnlyList<string> InsecureRegistries,
         bool Push);
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -73,7 +76,14 @@ public static partial class BuildCommand
         };
 
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
-        var builder = root.CreateBuilder(new LocalImageSource(root.Images));
+        var clientOptions = new RegistryClientOptions();
+        foreach (var registry in arguments.InsecureRegistries)
+        {
+            clientOptions.InsecureRegistries.Add(registry);
+        }
+
+        using var client = new RegistryClient(clientOptions);
+        var builder = root.CreateBuilder(new RegistryImageSource(root.Images, new ImagePuller(client)));
         try
         {
             var result = await WithProgressAsync(arguments.Progress, error, progress => builder.BuildAsync(request, progress, cancellationToken)).ConfigureAwait(false);
@@ -96,7 +106,7 @@ public static partial class BuildCommand
             error.WriteLine($"ERROR: {e.Message}");
             return BuildFailed;
         }
-        catch (KeyNotFoundException e)
+        catch (Exception e) when (e is KeyNotFoundException or RegistryClientException or DigestMismatchException or PlatformNotFoundException or InvalidOciDocumentException)
         {
             error.WriteLine($"ERROR: {e.Message}");
             return BuildFailed;

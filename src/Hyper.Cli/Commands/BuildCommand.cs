@@ -1,5 +1,6 @@
 using System.CommandLine;
 
+using Hyper.Build.Context;
 using Hyper.Build.Dockerfile;
 using Hyper.Build.Dockerfile.Instructions;
 using Hyper.Build.Dockerfile.Lint;
@@ -58,12 +59,13 @@ public static partial class BuildCommand
             Description = "Extra named context NAME=VALUE: docker-image://REF, oci-layout://DIR[:TAG] or a directory (repeatable)",
         };
         var pull = new Option<bool>("--pull") { Description = "Fetch base images again even when the local store has them" };
+        var insecure = new Option<string[]>("--insecure-registry") { Description = "Use plain HTTP for this registry HOST[:PORT] (localhost and 127.0.0.1 always are) (repeatable)" };
         var push = new Option<bool>("--push") { Description = "Push the image to its registry (needs the registry client; not available yet)" };
         var context = new Argument<string>("CONTEXT") { Description = "The build context: a directory, or - for a tarball on standard input" };
 
         var command = new Command("build", "Build an image from a Dockerfile; with --call, check it or list what it offers.")
         {
-            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, pull, push, context,
+            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, pull, insecure, push, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -89,6 +91,7 @@ public static partial class BuildCommand
                         parse.GetValue(progress)!,
                         parse.GetValue(buildContexts) ?? [],
                         parse.GetValue(pull),
+                        parse.GetValue(insecure) ?? [],
                         parse.GetValue(push)), cancellationToken).ConfigureAwait(false);
                 }
 
@@ -101,7 +104,7 @@ public static partial class BuildCommand
                     _ => RunTargets(output, inputs, request.Json),
                 };
             }
-            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or BuildContextException)
             {
                 error.WriteLine($"hyperbuild: {e.Message}");
                 return UsageFailed;

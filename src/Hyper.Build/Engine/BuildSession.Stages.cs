@@ -82,12 +82,10 @@ internal sealed partial class BuildSession
                 Config = image.Config.Config ?? new ContainerConfig(),
                 Author = image.Config.Author,
             };
-            if (state.Config.OnBuild is { Count: > 0 } triggers)
-            {
-                throw new BuildFailedException(
-                    $"{Location(stage.Definition.From)}: image {stage.Base.Name} has ONBUILD triggers ({string.Join("; ", triggers)}), which this version cannot run yet");
-            }
         }
+
+        // The base's triggers run as the first steps of this stage (the planner put them there) and are not inherited.
+        state.Config = state.Config with { OnBuild = null };
 
         if (!(state.Config.Env ?? []).Any(static e => e.StartsWith("PATH=", StringComparison.Ordinal)))
         {
@@ -99,26 +97,31 @@ internal sealed partial class BuildSession
         return state;
     }
 
-    /// <summary>An image a stage starts from or copies from: from a named context or through the image source.</summary>
+    /// <summary>
+    /// An image a stage starts from or copies from: from a named context or through the image source; once
+    /// per build, remembered under the name the Dockerfile uses so the planner can ask for its ENV and triggers.
+    /// </summary>
     private async Task<StoredImage> GetSourceImageAsync(ContentSource source, Platform platform, CancellationToken cancellationToken)
     {
+        var key = (source.Image!.ToString(), platform.ToString());
+        if (_images.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
         var named = FindNamedContext(source);
-        if (named is null)
+        var image = named switch
         {
-            return await GetImageAsync(source.Image!, platform, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (named.Image is { } image)
-        {
-            return await GetImageAsync(image, platform, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (named.LayoutDirectory is { } directory)
-        {
-            return await ImportLayoutAsync(directory, named.LayoutTag, platform, cancellationToken).ConfigureAwait(false);
-        }
-
-        throw new BuildFailedException($"named context {source.Name} is a directory ({named.Directory}); FROM needs an image (docker-image:// or oci-layout://)");
+            null => await GetImageAsync(source.Image, platform, cancellationToken).ConfigureAwait(false),
+            { Image: { } reference } => await GetImageAsync(reference, platform, cancellationToken).ConfigureAwait(false),
+            { LayoutDirectory: { } directory } => await InVertexAsync(
+                $"[internal] load {named}",
+                _ => ImportLayoutAsync(directory, named.LayoutTag, platform, cancellationToken),
+                cancellationToken).ConfigureAwait(false),
+            _ => throw new BuildFailedException($"named context {source.Name} is a directory ({named.Directory}); FROM needs an image (docker-image:// or oci-layout://)"),
+        };
+        _images[key] = image;
+        return image;
     }
 
     /// <summary>Applies an instruction that changes only the config (ENV, LABEL, CMD …).</summary>

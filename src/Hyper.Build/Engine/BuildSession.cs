@@ -39,12 +39,12 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
         _created = _epoch ?? DateTimeOffset.UtcNow;
 
         var first = BuildPlanner.Plan(dockerfile, request.Options);
-        foreach (var (reference, platform) in ImagesNeeded(first))
+        foreach (var (source, platform) in ImagesNeeded(first))
         {
-            await GetImageAsync(reference, platform, cancellationToken).ConfigureAwait(false);
+            await GetSourceImageAsync(source, platform, cancellationToken).ConfigureAwait(false);
         }
 
-        var plan = BuildPlanner.Plan(dockerfile, request.Options with { ImageEnvironment = EnvironmentOf });
+        var plan = BuildPlanner.Plan(dockerfile, request.Options with { ImageEnvironment = EnvironmentOf, ImageTriggers = TriggersOf });
         _proxyArguments = plan.ProxyArguments;
         foreach (var stage in plan.RequiredStages)
         {
@@ -91,17 +91,17 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
             : throw new FormatException($"{SourceDateEpoch}={text} is not a number of seconds since 1970");
     }
 
-    /// <summary>The images the required stages start from or copy from, other than named contexts.</summary>
-    private IEnumerable<(Reference Reference, Platform Platform)> ImagesNeeded(BuildPlan plan)
+    /// <summary>The images (or named contexts in their place) the required stages start from or copy from.</summary>
+    private static IEnumerable<(ContentSource Source, Platform Platform)> ImagesNeeded(BuildPlan plan)
     {
         foreach (var stage in plan.RequiredStages)
         {
             var sources = stage.Steps.SelectMany(static s => s.Sources).Prepend(stage.Base);
             foreach (var source in sources)
             {
-                if (source is { Kind: ContentSourceKind.Image, Image: { } image } && FindNamedContext(source) is null)
+                if (source is { Kind: ContentSourceKind.Image })
                 {
-                    yield return (image, stage.Platform);
+                    yield return (source, stage.Platform);
                 }
             }
         }
@@ -147,6 +147,10 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
 
         return environment;
     }
+
+    /// <summary>For the planner: a base image's ONBUILD triggers, which run first in a stage built on it.</summary>
+    private IReadOnlyList<string>? TriggersOf(Reference reference, Platform platform) =>
+        _images.TryGetValue((reference.ToString(), platform.ToString()), out var image) ? image.Config.Config?.OnBuild : null;
 
     /// <summary>"Dockerfile:12" — where a failed step is, as BuildKit names it.</summary>
     private string Location(Instruction instruction) => $"{_dockerfileName}:{instruction.Line}";

@@ -29,4 +29,10 @@ public sealed record BuildOptions
     /// it only PATH is assumed, with the default BuildKit gives images that set none.
     /// </summary>
     public Func<Reference, Platform, IReadOnlyDictionary<string, string>?>? ImageEnvironment { get; init; }
+
+    /// <summary>
+    /// The ONBUILD triggers of a base image (its config's OnBuild), when known: they run first in a stage
+    /// built on it, as if written right after its FROM.
+    /// </summary>
+    public Func<Reference, Platform, IReadOnlyList<string>?>? ImageTriggers { get; init; }
 }

@@ -59,12 +59,17 @@ public sealed partial class BuildPlanner
             stage.Planned.Base = ContentSource.ForStage(baseStage.Definition.Index, baseStage.Definition.DisplayName);
             stage.OutlineArguments = new(baseStage.OutlineArguments, StringComparer.Ordinal);
             stage.UsedArguments = new(baseStage.UsedArguments, StringComparer.Ordinal);
-            stage.Instructions = [.. OnbuildTriggers(baseStage, from), .. definition.Instructions];
+            var triggers = baseStage.Definition.Instructions.OfType<OnbuildInstruction>().Select(static o => (o.Expression, o.Line));
+            stage.Instructions = [.. OnbuildTriggers(triggers, $"stage {baseStage.Definition.DisplayName}", from), .. definition.Instructions];
         }
         else
         {
             stage.Planned.Base = baseName == ScratchName ? ContentSource.Scratch : ContentSource.ForImage(ParseImage(from, baseName, "FROM"), baseName);
             stage.OutlineArguments = new(_globalArguments, StringComparer.Ordinal);
+            if (stage.Planned.Base.Image is { } image && _options.ImageTriggers?.Invoke(image, stage.Platform) is { Count: > 0 } imageTriggers)
+            {
+                stage.Instructions = [.. OnbuildTriggers(imageTriggers.Select(static t => (t, 0)), $"image {image}", from), .. definition.Instructions];
+            }
         }
 
         stage.UsedArguments.UnionWith(used);
@@ -77,27 +82,31 @@ public sealed partial class BuildPlanner
     }
 
     /// <summary>
-    /// The ONBUILD instructions of a base stage run first in a stage built on it, located at its FROM line,
-    /// as they would in an image built from the base image.
+    /// The ONBUILD instructions of a base stage or the OnBuild triggers of a base image run first in a stage
+    /// built on it, located at its FROM line.
     /// </summary>
-    private IEnumerable<Instruction> OnbuildTriggers(StageState baseStage, FromInstruction from)
+    /// <param name="triggers">Each trigger's text, and the line of its ONBUILD (0 when it comes from an image).</param>
+    /// <param name="source">What the triggers come from, for messages.</param>
+    /// <param name="from">The FROM of the stage they run in.</param>
+    private List<Instruction> OnbuildTriggers(IEnumerable<(string Expression, int Line)> triggers, string source, FromInstruction from)
     {
-        foreach (var onbuild in baseStage.Definition.Instructions.OfType<OnbuildInstruction>())
+        var instructions = new List<Instruction>();
+        foreach (var (expression, line) in triggers)
         {
-            Instruction trigger;
             try
             {
-                var document = DockerfileParser.Parse(onbuild.Expression, _dockerfile.FileName);
+                var document = DockerfileParser.Parse(expression, _dockerfile.FileName);
                 var node = document.Instructions[0] with { StartLine = from.Line, EndLine = from.Node.EndLine };
-                trigger = InstructionParser.ParseInstruction(node, _dockerfile.FileName);
+                instructions.Add(InstructionParser.ParseInstruction(node, _dockerfile.FileName));
             }
             catch (DockerfileException e)
             {
-                throw Error(from, $"ONBUILD trigger of stage {baseStage.Definition.DisplayName} (line {onbuild.Line}): {e.Reason}", e.Hint);
+                var where = line > 0 ? $"{source} (line {line})" : source;
+                throw Error(from, $"ONBUILD trigger of {where}: {e.Reason}", e.Hint);
             }
-
-            yield return trigger;
         }
+
+        return instructions;
     }
 
     // FROM may use only ARGs declared before the first FROM (or the automatic platform ARGs).

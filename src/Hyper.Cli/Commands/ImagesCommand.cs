@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 
 using Hyper.Cli.Output;
+using Hyper.Oci;
 
 namespace Hyper.Cli.Commands;
 
@@ -30,7 +31,7 @@ public static class ImagesCommand
             var rows = new List<IReadOnlyList<string>> { new[] { "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE" } };
             rows.AddRange(images.Select(static i => (IReadOnlyList<string>)
             [
-                i.Name is { } name ? $"{name.Registry}/{name.Repository}" : "<none>",
+                i.Name is { } name ? RepositoryOf(name) : "<none>",
                 i.Name?.Tag ?? "<none>",
                 i.Id.Encoded[..12],
                 i.Config.Created?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? string.Empty,
@@ -40,5 +41,13 @@ public static class ImagesCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The repository as docker shows it: <c>app</c> for docker.io/library/app, without tag or digest.</summary>
+    private static string RepositoryOf(Reference name)
+    {
+        var familiar = name.ToFamiliarString();
+        var suffix = name.Digest is { } digest ? "@" + digest : name.Tag is { } tag ? ":" + tag : string.Empty;
+        return familiar.EndsWith(suffix, StringComparison.Ordinal) ? familiar[..^suffix.Length] : familiar;
     }
 }

@@ -27,10 +27,10 @@ internal sealed partial class BuildSession
             throw new BuildFailedException($"{Location(run)}: RUN --security=insecure needs the security.insecure entitlement, which hyperbuild does not grant");
         }
 
-        var args = ProcessArguments(state, run);
         var snapshot = builder.Snapshots.Mount(state.DiffIds);
         try
         {
+            var (args, mounts) = ProcessArguments(state, run, snapshot.Directory);
             var rootfs = snapshot.Merged;
             var identity = UserDatabase.FromRoot(rootfs).ResolveUser(string.IsNullOrEmpty(state.Config.User) ? "0" : state.Config.User);
             var workingDirectory = state.WorkingDirectory;
@@ -46,6 +46,7 @@ internal sealed partial class BuildSession
                 Gid = identity.Gid,
                 AdditionalGids = identity.AdditionalGids,
                 Hostname = Hostname,
+                Mounts = mounts,
                 Network = run.Network switch
                 {
                     RunNetwork.None => NetworkMode.None,
@@ -89,33 +90,44 @@ internal sealed partial class BuildSession
     }
 
     /// <summary>
-    /// The process of a RUN: exec form as given; shell form through the stage's SHELL. A shell-form command
-    /// that is only a here-document runs the document as the script, as BuildKit does; one with here-documents
-    /// inside a longer command gets them appended, for the shell to read as here-documents.
+    /// The process of a RUN: exec form as given; shell form through the stage's SHELL. As BuildKit does, a
+    /// shell-form command that is only a here-document runs the document: as a script file mounted at
+    /// /dev/pipes/NAME when it starts with <c>#!</c>, else as the shell's command; here-documents inside a
+    /// longer command are appended to it for the shell to read.
     /// </summary>
-    private static IReadOnlyList<string> ProcessArguments(StageState state, RunInstruction run)
+    /// <param name="state">The stage, for its SHELL.</param>
+    /// <param name="run">The instruction.</param>
+    /// <param name="scratch">A host directory outside the rootfs for script files, deleted with the snapshot.</param>
+    private static (IReadOnlyList<string> Args, IReadOnlyList<ContainerMount> Mounts) ProcessArguments(StageState state, RunInstruction run, string scratch)
     {
         if (run.Command.IsExecForm)
         {
-            return run.Command.Arguments;
+            return (run.Command.Arguments, []);
         }
 
         var command = string.Join(' ', run.Command.Arguments);
-        if (run.Heredocs.Count > 0)
+        if (run.Heredocs.Count == 0)
         {
-            var first = run.Heredocs[0];
-            var only = command.Trim().TrimStart('<').TrimStart('-').Trim('"', '\'') == first.Name && run.Heredocs.Count == 1;
-            if (only && first.Content.StartsWith("#!", StringComparison.Ordinal))
-            {
-                throw new BuildFailedException("a RUN here-document with a #! line is not supported by this version of hyperbuild yet; call the interpreter explicitly (RUN python3 <<EOF)");
-            }
-
-            command = only
-                ? first.Content
-                : command + string.Concat(run.Heredocs.Select(static h => "\n" + h.Content + h.Name));
+            return ([.. state.Shell, command], []);
         }
 
-        return [.. state.Shell, command];
+        var first = run.Heredocs[0];
+        var only = run.Heredocs.Count == 1 && command.Trim().TrimStart('<').TrimStart('-').Trim('"', '\'') == first.Name;
+        if (!only)
+        {
+            return ([.. state.Shell, command + string.Concat(run.Heredocs.Select(static h => "\n" + h.Content + h.Name))], []);
+        }
+
+        if (!first.Content.StartsWith("#!", StringComparison.Ordinal))
+        {
+            return ([.. state.Shell, first.Content], []);
+        }
+
+        var script = Path.Combine(scratch, $"heredoc-{Guid.NewGuid():N}");
+        File.WriteAllText(script, first.Content);
+        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+        var destination = $"/dev/pipes/{first.Name}";
+        return ([destination], [ContainerMount.ReadOnlyBind(script, destination)]);
     }
 
     /// <summary>HTTP_PROXY and friends from <c>--build-arg</c>: given to RUN without being declared, and never kept in the image.</summary>

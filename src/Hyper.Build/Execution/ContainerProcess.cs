@@ -21,4 +21,7 @@ public sealed record ContainerProcess
     public string Hostname { get; init; } = "buildkitsandbox";
 
     public NetworkMode Network { get; init; } = NetworkMode.Default;
+
+    /// <summary>Mounts after the standard ones (/proc, /dev …), in order.</summary>
+    public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
 }

@@ -55,7 +55,7 @@ public static class RuntimeSpec
             json.WriteBoolean("readonly", false);
             json.WriteEndObject();
             json.WriteString("hostname", process.Hostname);
-            WriteMounts(json, hostsFile, resolvConf);
+            WriteMounts(json, hostsFile, resolvConf, process.Mounts);
             WriteLinux(json, process.Network);
             json.WriteEndObject();
         }
@@ -110,7 +110,7 @@ public static class RuntimeSpec
         json.WriteEndObject();
     }
 
-    private static void WriteMounts(Utf8JsonWriter json, string hostsFile, string resolvConf)
+    private static void WriteMounts(Utf8JsonWriter json, string hostsFile, string resolvConf, IReadOnlyList<ContainerMount> extra)
     {
         json.WriteStartArray("mounts");
         Mount(json, "/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]);
@@ -121,6 +121,11 @@ public static class RuntimeSpec
         Mount(json, "/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]);
         Mount(json, "/etc/hosts", "bind", hostsFile, ["rbind", "ro"]);
         Mount(json, "/etc/resolv.conf", "bind", resolvConf, ["rbind", "ro"]);
+        foreach (var mount in extra)
+        {
+            Mount(json, mount.Destination, mount.Type, mount.Source, [.. mount.Options]);
+        }
+
         json.WriteEndArray();
     }
 

@@ -1,6 +1,7 @@
 using Hyper.Build.Dockerfile.Instructions;
 using Hyper.Build.Execution;
 using Hyper.Build.Files;
+using Hyper.Build.Layers;
 using Hyper.Build.Solver;
 
 namespace Hyper.Build.Engine;
@@ -11,6 +12,8 @@ internal sealed partial class BuildSession
     private const int OutputTailLines = 10;
 
     private const string Hostname = "buildkitsandbox";
+
+    private const string OverlayOpaqueAttribute = "trusted.overlay.opaque";
 
     // Where the runtime mounts things; missing ones it creates in the rootfs, which must not end up in the layer.
     private static readonly string[] MountPoints = ["/proc", "/dev", "/sys", "/etc/hosts", "/etc/resolv.conf", "/etc"];
@@ -25,6 +28,12 @@ internal sealed partial class BuildSession
         if (run.Security == RunSecurity.Insecure)
         {
             throw new BuildFailedException($"{Location(run)}: RUN --security=insecure needs the security.insecure entitlement, which hyperbuild does not grant");
+        }
+
+        if (state.Platform.OS != Oci.Platform.Current.OS || state.Platform.Architecture != Oci.Platform.Current.Architecture)
+        {
+            throw new BuildFailedException(
+                $"{Location(run)}: RUN cannot execute {state.Platform} programs on this {Oci.Platform.Current} machine: hyperbuild has no emulation; build RUN steps with --platform=$BUILDPLATFORM");
         }
 
         var snapshot = builder.Snapshots.Mount(state.DiffIds);
@@ -80,6 +89,8 @@ internal sealed partial class BuildSession
             }
 
             RemoveMountStubs(rootfs, missingMountPoints);
+            snapshot.Unmount();
+            PruneCopiedUpParents(snapshot.Upper, missingMountPoints);
             await CommitAsync(state, snapshot, $"RUN {string.Join(' ', args)} # buildkit", cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -150,6 +161,29 @@ internal sealed partial class BuildSession
             else if (File.Exists(path) && new FileInfo(path) is { Length: 0, LinkTarget: null })
             {
                 File.Delete(path);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Creating a mount point in a directory the lower layers have (/etc/hosts in /etc) copies that directory up
+    /// into the upper one; once the stub is gone the copy is empty and says nothing, but would still be a layer
+    /// entry. Such empty copies are dropped, unless opaque (the step emptied the directory on purpose).
+    /// </summary>
+    private static void PruneCopiedUpParents(string upper, IReadOnlyList<string> missingBefore)
+    {
+        var parents = missingBefore.Select(static p => Path.GetDirectoryName(p)!)
+            .Where(p => p != "/" && !missingBefore.Contains(p))
+            .Distinct(StringComparer.Ordinal);
+        foreach (var parent in parents)
+        {
+            var path = Path.Combine(upper, parent.TrimStart('/'));
+            if (Directory.Exists(path)
+                && new DirectoryInfo(path).LinkTarget is null
+                && !Directory.EnumerateFileSystemEntries(path).Any()
+                && !LinuxFiles.ReadExtendedAttributes(path).ContainsKey(OverlayOpaqueAttribute))
+            {
+                Directory.Delete(path);
             }
         }
     }

@@ -1,3 +1,4 @@
+using Hyper.Build.Context;
 using Hyper.Build.Dockerfile.Instructions;
 using Hyper.Build.Execution;
 using Hyper.Build.Files;
@@ -71,8 +72,7 @@ internal sealed partial class BuildSession
     /// </summary>
     private async Task WorkdirAsync(StageState state, PlannedStep step, WorkdirInstruction workdir, CancellationToken cancellationToken)
     {
-        var path = workdir.Path.StartsWith('/') ? workdir.Path : $"{state.WorkingDirectory.TrimEnd('/')}/{workdir.Path}";
-        var normalized = "/" + string.Join('/', Normalize(path));
+        var normalized = LexicalPath.Clean(workdir.Path.StartsWith('/') ? workdir.Path : $"{state.WorkingDirectory.TrimEnd('/')}/{workdir.Path}");
         state.Config = state.Config with { WorkingDir = normalized };
 
         var snapshot = builder.Snapshots.Mount(state.DiffIds);
@@ -97,27 +97,6 @@ internal sealed partial class BuildSession
             SnapshotStore.Discard(snapshot);
             throw;
         }
-    }
-
-    private static List<string> Normalize(string path)
-    {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-            }
-            else if (part != ".")
-            {
-                parts.Add(part);
-            }
-        }
-
-        return parts;
     }
 
     /// <summary>

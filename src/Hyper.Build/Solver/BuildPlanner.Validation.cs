@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 
+using Hyper.Build.Context;
 using Hyper.Build.Dockerfile;
 using Hyper.Build.Dockerfile.Instructions;
 using Hyper.Oci;
@@ -118,27 +119,8 @@ public sealed partial class BuildPlanner
         }
     }
 
-    private static string ResolvePath(string workingDirectory, string path)
-    {
-        var combined = path.StartsWith('/') ? path : $"{workingDirectory.TrimEnd('/')}/{path}";
-        var parts = new List<string>();
-        foreach (var part in combined.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-            }
-            else if (part != ".")
-            {
-                parts.Add(part);
-            }
-        }
-
-        return "/" + string.Join('/', parts);
-    }
+    private static string ResolvePath(string workingDirectory, string path) =>
+        LexicalPath.Clean(path.StartsWith('/') ? path : $"{workingDirectory.TrimEnd('/')}/{path}");
 
     /// <summary><c>[ip:][hostPort:]port[-end][/proto]</c> to one <c>port/proto</c> per port, as EXPOSE stores them.</summary>
     private IEnumerable<string> ExpandPort(ExposeInstruction expose, string raw)

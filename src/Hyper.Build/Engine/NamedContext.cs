@@ -44,11 +44,25 @@ public sealed record NamedContext
             var at = rest.IndexOf('@', StringComparison.Ordinal);
             var colon = rest.LastIndexOf(':');
             var (directory, tag) = at >= 0 ? (rest[..at], rest[at..])
-                : colon > rest.LastIndexOf('/') && colon > 0 ? (rest[..colon], rest[(colon + 1)..])
+                : colon > rest.LastIndexOf('/') ? (rest[..colon], rest[(colon + 1)..])
                 : (rest, null);
-            return directory.Length == 0
-                ? throw new FormatException($"--build-context {value}: no directory after oci-layout://")
-                : new NamedContext { LayoutDirectory = Path.GetFullPath(directory), LayoutTag = tag };
+            if (directory.Length == 0)
+            {
+                throw new FormatException($"--build-context {value}: no directory after oci-layout://");
+            }
+
+            // Checked here so a mistyped tag or digest is reported with the option, not halfway through the build.
+            if (tag is "")
+            {
+                throw new FormatException($"--build-context {value}: the tag after ':' is empty; write oci-layout://DIR, DIR:TAG or DIR@sha256:…");
+            }
+
+            if (tag is not null && tag.StartsWith('@') && !Digest.TryParse(tag.AsSpan(1), out _, out var digestError))
+            {
+                throw new FormatException($"--build-context {value}: {digestError}");
+            }
+
+            return new NamedContext { LayoutDirectory = Path.GetFullPath(directory), LayoutTag = tag };
         }
 
         if (value.Contains("://", StringComparison.Ordinal))

@@ -26,21 +26,35 @@ public sealed class OciRuntime(string executable = "runc", string? stateDirector
             }
         }
 
-        throw new FileNotFoundException(requested is null
-            ? "no OCI runtime found: install runc (apt-get install runc) or crun"
-            : $"OCI runtime '{requested}' not found on PATH");
+        var message = requested is null
+            ? $"no OCI runtime found on PATH ({SearchPath}): install runc (apt-get install runc) or crun"
+            : IsPath(requested)
+                ? $"OCI runtime '{requested}' does not exist or is not an executable file"
+                : $"OCI runtime '{requested}' not found on PATH ({SearchPath}): install it or give its full path";
+        throw new FileNotFoundException(message, requested);
     }
+
+    private static string SearchPath =>
+        Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private static bool IsPath(string name) => name.Contains('/', StringComparison.Ordinal);
 
     private static string? Locate(string name)
     {
-        if (name.Contains('/', StringComparison.Ordinal))
+        if (IsPath(name))
         {
-            return File.Exists(name) ? Path.GetFullPath(name) : null;
+            return IsExecutableFile(name) ? Path.GetFullPath(name) : null;
         }
 
-        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").Split(':');
-        return directories.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+        return SearchPath.Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(IsExecutableFile);
     }
+
+    // As a shell's PATH search does: a file without execute permission is passed over, not chosen and
+    // then failing with "permission denied" when the first RUN step starts.
+    private static bool IsExecutableFile(string path) =>
+        File.Exists(path)
+        && (OperatingSystem.IsWindows()
+            || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 
     /// <summary>
     /// Runs the bundle in <paramref name="bundleDirectory"/> as container <paramref name="id"/>, passing

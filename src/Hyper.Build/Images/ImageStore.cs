@@ -25,7 +25,8 @@ public sealed class ImageStore
 
     /// <summary>
     /// Lists <paramref name="manifest"/> (whose blobs must be in <see cref="Layout"/>) under every name in
-    /// <paramref name="names"/>; a name that named another image moves. Without names it is kept untagged.
+    /// <paramref name="names"/>; a name that named another image moves, and that image, if the name was its
+    /// last, stays listed untagged (as docker shows it as <c>&lt;none&gt;</c>). Without names it is kept untagged.
     /// </summary>
     public async Task AddAsync(Manifest manifest, IReadOnlyCollection<Reference> names, Platform? platform, CancellationToken cancellationToken = default)
     {
@@ -39,7 +40,23 @@ public sealed class ImageStore
 
         foreach (var name in names)
         {
-            await Layout.AddManifestAsync(manifest, NameOf(name), platform, cancellationToken).ConfigureAwait(false);
+            var tag = NameOf(name);
+            var before = await Layout.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
+            var previous = before.Manifests.FirstOrDefault(d => d.RefName == tag && d.Digest != manifest.Digest);
+            await Layout.AddManifestAsync(manifest, tag, platform, cancellationToken).ConfigureAwait(false);
+            if (previous is null)
+            {
+                continue;
+            }
+
+            // Without an entry the image the name left would vanish from ListAsync and FindAsync while its
+            // blobs stayed: nothing could name it to remove it. Untagged, `rmi ID` still can.
+            var after = await Layout.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
+            if (!after.Manifests.Any(d => d.Digest == previous.Digest))
+            {
+                var displaced = await Layout.ReadManifestAsync(previous, cancellationToken).ConfigureAwait(false);
+                await Layout.AddManifestAsync(displaced, tag: null, previous.Platform, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

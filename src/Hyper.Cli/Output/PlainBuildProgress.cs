@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 using Hyper.Build.Engine;
@@ -7,19 +6,23 @@ namespace Hyper.Cli.Output;
 
 /// <summary>
 /// Build progress as BuildKit's <c>--progress=plain</c> prints it: <c>#N name</c> when a step starts, its
-/// output as <c>#N 0.123 line</c> (seconds since the build started), and <c>#N DONE 1.2s</c> or
+/// output as <c>#N 0.123 line</c> (seconds since that step started), and <c>#N DONE 1.2s</c> or
 /// <c>#N ERROR: …</c> when it ends, with a blank line between steps.
 /// </summary>
-public sealed class PlainBuildProgress(TextWriter output) : IBuildProgress
+/// <param name="output">Where the lines go.</param>
+/// <param name="time">The clock; the system's unless a test gives its own.</param>
+public sealed class PlainBuildProgress(TextWriter output, TimeProvider? time = null) : IBuildProgress
 {
     private readonly Lock _lock = new();
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Dictionary<int, long> _startedAt = [];
 
     public void Started(BuildVertex vertex)
     {
         ArgumentNullException.ThrowIfNull(vertex);
         lock (_lock)
         {
+            _startedAt[vertex.Number] = _time.GetTimestamp();
             output.WriteLine($"#{vertex.Number} {vertex.Name}");
         }
     }
@@ -29,7 +32,8 @@ public sealed class PlainBuildProgress(TextWriter output) : IBuildProgress
         ArgumentNullException.ThrowIfNull(vertex);
         lock (_lock)
         {
-            output.WriteLine($"#{vertex.Number} {_clock.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} {line}");
+            var elapsed = _startedAt.TryGetValue(vertex.Number, out var started) ? _time.GetElapsedTime(started) : TimeSpan.Zero;
+            output.WriteLine($"#{vertex.Number} {LogTime(elapsed)} {line}");
         }
     }
 
@@ -38,6 +42,7 @@ public sealed class PlainBuildProgress(TextWriter output) : IBuildProgress
         ArgumentNullException.ThrowIfNull(vertex);
         lock (_lock)
         {
+            _startedAt.Remove(vertex.Number);
             output.WriteLine(error is null
                 ? $"#{vertex.Number} DONE {Seconds(duration)}"
                 : $"#{vertex.Number} ERROR: {error}");
@@ -48,4 +53,15 @@ public sealed class PlainBuildProgress(TextWriter output) : IBuildProgress
 
     /// <summary>A duration as BuildKit prints it: seconds with one decimal.</summary>
     public static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
+
+    /// <summary>
+    /// The time before an output line as BuildKit prints it: seconds since the step started, with three
+    /// decimals under 10 s, two under 100 s, one after, so the column stays about as wide.
+    /// </summary>
+    public static string LogTime(TimeSpan sinceStart)
+    {
+        var seconds = sinceStart.TotalSeconds;
+        var format = seconds < 10 ? "0.000" : seconds < 100 ? "0.00" : "0.0";
+        return seconds.ToString(format, CultureInfo.InvariantCulture);
+    }
 }

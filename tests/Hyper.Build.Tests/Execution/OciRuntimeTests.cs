@@ -75,6 +75,65 @@ public sealed class OciRuntimeTests : IDisposable
             new ContainerProcess { Args = ["true"], WorkingDirectory = "tmp" }, "/r", "/h", "/e", 1024));
     }
 
+    [Fact]
+    public void Find_without_a_request_prefers_runc()
+    {
+        var runtime = OciRuntime.Find(requested: null, _work.Combine("state"));
+
+        Assert.Equal("runc", Path.GetFileName(runtime.Executable));
+        Assert.True(Path.IsPathFullyQualified(runtime.Executable));
+    }
+
+    [Theory]
+    [InlineData("runc")]
+    [InlineData("crun")]
+    public void Find_locates_a_runtime_named_on_path(string name)
+    {
+        var runtime = OciRuntime.Find(name, _work.Combine("state"));
+
+        Assert.Equal(name, Path.GetFileName(runtime.Executable));
+        Assert.True(File.Exists(runtime.Executable));
+    }
+
+    [Fact]
+    public void Find_takes_a_runtime_given_by_path_as_it_is()
+    {
+        var crun = OciRuntime.Find("crun", _work.Combine("state")).Executable;
+
+        var runtime = OciRuntime.Find(crun, _work.Combine("state"));
+
+        Assert.Equal(crun, runtime.Executable);
+    }
+
+    [Fact]
+    public void Find_of_a_name_not_on_path_says_so()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() => OciRuntime.Find("hyper-no-such-runtime", _work.Combine("state")));
+
+        Assert.StartsWith("OCI runtime 'hyper-no-such-runtime' not found on PATH", error.Message, StringComparison.Ordinal);
+        Assert.Equal("hyper-no-such-runtime", error.FileName);
+    }
+
+    [Fact]
+    public void Find_of_a_missing_path_says_the_file_does_not_exist()
+    {
+        var missing = _work.Combine("bin", "runc");
+
+        var error = Assert.Throws<FileNotFoundException>(() => OciRuntime.Find(missing, _work.Combine("state")));
+
+        Assert.Equal($"OCI runtime '{missing}' does not exist or is not an executable file", error.Message);
+    }
+
+    [Fact]
+    public void Find_refuses_a_file_that_is_not_executable()
+    {
+        var notExecutable = _work.Combine("runc");
+        File.WriteAllText(notExecutable, "#!/bin/sh\n");
+        File.SetUnixFileMode(notExecutable, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        Assert.Throws<FileNotFoundException>(() => OciRuntime.Find(notExecutable, _work.Combine("state")));
+    }
+
     private async Task<(int ExitCode, List<string> Output)> RunAsync(ContainerProcess process)
     {
         var rootfs = Directory.CreateDirectory(_work.Combine("bundle", "rootfs")).FullName;

@@ -18,7 +18,7 @@ internal sealed partial class BuildSession
     /// Turns what a step changed (the snapshot's upper directory) into a layer in the image store and adds it
     /// to the stage; a step that changed nothing adds only a history entry, as BuildKit does.
     /// </summary>
-    private async Task CommitAsync(StageState state, OverlaySnapshot snapshot, string createdBy, CancellationToken cancellationToken)
+    private async Task CommitAsync(StageState state, ISnapshot snapshot, string createdBy, CancellationToken cancellationToken)
     {
         snapshot.Unmount();
         if (!Directory.EnumerateFileSystemEntries(snapshot.Upper).Any())

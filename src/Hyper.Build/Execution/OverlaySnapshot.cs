@@ -7,7 +7,7 @@ namespace Hyper.Build.Execution;
 /// directories (the unpacked parent layers, top first), with a fresh upper directory that collects
 /// exactly what the step changes — the diff that becomes the step's layer. Disposing unmounts.
 /// </summary>
-public sealed partial class OverlaySnapshot : IDisposable
+public sealed partial class OverlaySnapshot : ISnapshot
 {
     private const ulong MountNoSuid = 2;
     private const int UnmountDetach = 2;

@@ -12,24 +12,45 @@ namespace Hyper.Build.Execution;
 /// </summary>
 /// <remarks>
 /// overlayfs takes its options in one page (4096 bytes), so a chain of about 40 layers under this
-/// store's paths is the most one mount can take.
+/// store's paths is the most one mount can take. Where overlayfs cannot be mounted (no root, no kernel
+/// support, a filesystem it refuses as upper), steps get copies of their layers instead
+/// (<see cref="CopyingSnapshot"/>), which give the same Merged and Upper, slower.
 /// </remarks>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SnapshotStore
 {
+    /// <summary>Names the snapshotter to use (<c>overlay</c> or <c>copy</c>) when the constructor is not given one.</summary>
+    public const string SnapshotterVariable = "HYPER_SNAPSHOTTER";
+
     private readonly string _layers;
     private readonly string _active;
+    private readonly Lazy<Snapshotter> _snapshotter;
 
-    /// <summary>Opens (creating when missing) the store in <paramref name="directory"/>.</summary>
-    public SnapshotStore(string directory)
+    /// <summary>
+    /// Opens (creating when missing) the store in <paramref name="directory"/>. Snapshots are made by
+    /// <paramref name="snapshotter"/>; without one, by what <see cref="SnapshotterVariable"/> names, and
+    /// without that, by overlayfs if a trial mount in the store works, by copying otherwise.
+    /// </summary>
+    public SnapshotStore(string directory, Snapshotter? snapshotter = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
         _layers = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "layers")).FullName;
         _active = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "active")).FullName;
+        snapshotter ??= Environment.GetEnvironmentVariable(SnapshotterVariable) switch
+        {
+            null or "" or "auto" => null,
+            "overlay" => Execution.Snapshotter.Overlay,
+            "copy" => Execution.Snapshotter.Copy,
+            var other => throw new ArgumentException($"{SnapshotterVariable}={other} names no snapshotter: use overlay, copy or auto"),
+        };
+        _snapshotter = snapshotter is { } chosen ? new(chosen) : new(DetectSnapshotter);
     }
 
     public string Directory { get; }
+
+    /// <summary>How this store makes snapshots; detected on first use unless it was chosen.</summary>
+    public Snapshotter Snapshotter => _snapshotter.Value;
 
     /// <summary>Where the layer <paramref name="diffId"/> is (or would be) unpacked.</summary>
     public string GetLayerDirectory(Digest diffId) => Path.Combine(_layers, $"{diffId.Algorithm}-{diffId.Encoded}");
@@ -96,7 +117,7 @@ public sealed class SnapshotStore
     /// Mounts a writable root filesystem over the layers <paramref name="chain"/> (bottom layer first, as in
     /// an image config's diff_ids), which must all be here. Empty for FROM scratch.
     /// </summary>
-    public OverlaySnapshot Mount(IReadOnlyList<Digest> chain)
+    public ISnapshot Mount(IReadOnlyList<Digest> chain)
     {
         ArgumentNullException.ThrowIfNull(chain);
         var lowers = new List<string>(chain.Count);
@@ -111,14 +132,17 @@ public sealed class SnapshotStore
             lowers.Add(layer);
         }
 
-        return OverlaySnapshot.Mount(Path.Combine(_active, Guid.NewGuid().ToString("N")), lowers);
+        var directory = Path.Combine(_active, Guid.NewGuid().ToString("N"));
+        return Snapshotter == Execution.Snapshotter.Overlay
+            ? OverlaySnapshot.Mount(directory, lowers)
+            : CopyingSnapshot.Mount(directory, lowers);
     }
 
     /// <summary>
     /// Unmounts <paramref name="snapshot"/> and keeps its upper directory as the layer <paramref name="diffId"/>
     /// (its layer blob written from it already), so the next step mounts it without unpacking.
     /// </summary>
-    public void Commit(OverlaySnapshot snapshot, Digest diffId)
+    public void Commit(ISnapshot snapshot, Digest diffId)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         snapshot.Unmount();
@@ -131,11 +155,32 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Unmounts <paramref name="snapshot"/> and deletes everything it had.</summary>
-    public static void Discard(OverlaySnapshot snapshot)
+    public static void Discard(ISnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        snapshot.Unmount();
+
+        // Dispose, not Unmount: a copying snapshot would compute a diff only to delete it.
+        snapshot.Dispose();
         DeleteTree(snapshot.Directory);
+    }
+
+    /// <summary>Whether overlayfs mounts here: one trial mount with nothing in it, at the store's first snapshot.</summary>
+    private Snapshotter DetectSnapshotter()
+    {
+        var probe = Path.Combine(_active, $"probe-{Guid.NewGuid():N}");
+        try
+        {
+            OverlaySnapshot.Mount(probe, []).Dispose();
+            return Execution.Snapshotter.Overlay;
+        }
+        catch (IOException)
+        {
+            return Execution.Snapshotter.Copy;
+        }
+        finally
+        {
+            DeleteTree(probe);
+        }
     }
 
     private void MoveIntoPlace(string directory, Digest diffId)

@@ -11,7 +11,9 @@ internal readonly record struct FileStatus(
     uint DeviceMinor,
     uint RdevMajor,
     uint RdevMinor,
-    DateTimeOffset ModificationTime)
+    DateTimeOffset ModificationTime,
+    long Size = 0,
+    DateTimeOffset ChangeTime = default)
 {
     private const uint TypeMask = 0xF000;
 

@@ -17,17 +17,27 @@ internal static partial class LinuxFiles
     private const int ENODATA = 61;
     private const int ERANGE = 34;
     private const int ENOTSUP = 95;
+    private const int ENOENT = 2;
+    private const int ENOTDIR = 20;
 
-    public static FileStatus Lstat(string path)
+    public static FileStatus Lstat(string path) =>
+        TryLstat(path) ?? throw new FileNotFoundException($"statx '{path}' failed: no such file or directory", path);
+
+    /// <summary>Like <see cref="Lstat"/>, but null when nothing is at <paramref name="path"/>.</summary>
+    public static FileStatus? TryLstat(string path)
     {
         Span<byte> buffer = stackalloc byte[StatxSize];
         if (statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
         {
+            if (Marshal.GetLastPInvokeError() is ENOENT or ENOTDIR)
+            {
+                return null;
+            }
+
             throw Failure("statx", path);
         }
 
-        var mtime = DateTimeOffset.FromUnixTimeSeconds(Read<long>(buffer, 112))
-            .AddTicks(Read<uint>(buffer, 120) / 100);
+        var mtime = TimestampAt(buffer, 112);
         return new FileStatus(
             Mode: Read<ushort>(buffer, 28),
             Uid: Read<uint>(buffer, 20),
@@ -38,7 +48,9 @@ internal static partial class LinuxFiles
             DeviceMinor: Read<uint>(buffer, 140),
             RdevMajor: Read<uint>(buffer, 128),
             RdevMinor: Read<uint>(buffer, 132),
-            ModificationTime: mtime);
+            ModificationTime: mtime,
+            Size: Read<long>(buffer, 40),
+            ChangeTime: TimestampAt(buffer, 96));
     }
 
     /// <summary>Extended attributes of <paramref name="path"/> itself (not a symlink's target), sorted by name.</summary>
@@ -125,6 +137,10 @@ internal static partial class LinuxFiles
             return buffer[..(int)read];
         }
     }
+
+    /// <summary>A <c>struct statx_timestamp</c>, to the 100 ns a tick holds.</summary>
+    private static DateTimeOffset TimestampAt(ReadOnlySpan<byte> buffer, int offset) =>
+        DateTimeOffset.FromUnixTimeSeconds(Read<long>(buffer, offset)).AddTicks(Read<uint>(buffer, offset + 8) / 100);
 
     private static T Read<T>(ReadOnlySpan<byte> buffer, int offset)
         where T : unmanaged =>

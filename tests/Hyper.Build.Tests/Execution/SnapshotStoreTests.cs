@@ -17,7 +17,7 @@ public sealed class SnapshotStoreTests : IDisposable
         ("app/", null), ("app/run.sh", "#!/bin/sh\n"));
 
     private readonly TempDirectory _temp = new();
-    private readonly List<OverlaySnapshot> _snapshots = [];
+    private readonly List<ISnapshot> _snapshots = [];
 
     public void Dispose()
     {
@@ -212,7 +212,7 @@ public sealed class SnapshotStoreTests : IDisposable
         Assert.False(Directory.Exists(snapshot.Directory));
     }
 
-    private OverlaySnapshot Track(OverlaySnapshot snapshot)
+    private ISnapshot Track(ISnapshot snapshot)
     {
         _snapshots.Add(snapshot);
         return snapshot;

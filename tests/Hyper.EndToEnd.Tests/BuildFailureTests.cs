@@ -104,9 +104,29 @@ public sealed class BuildFailureTests(BusyboxBaseImage busybox) : IClassFixture<
 
         var result = await _workspace.BuildAsync("--build-context", $"base=oci-layout://{missing}:latest");
 
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains(missing, result.Error, StringComparison.Ordinal);
+        Assert.Equal(1, result.ExitCode);
+        var error = result.Error.Split('\n').Last(static l => l.StartsWith("ERROR:", StringComparison.Ordinal));
+        Assert.Contains("Dockerfile:1", error, StringComparison.Ordinal);
+        Assert.Contains($"--build-context base=oci-layout://{missing}:latest", error, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(missing), "the build created the missing layout");
+    }
+
+    [Fact]
+    public async Task A_named_context_layout_without_the_tag_names_the_tags_it_has()
+    {
+        _workspace.WriteDockerfile("""
+            FROM busybox
+            COPY --from=tools /bin/busybox /busybox
+            """);
+
+        var result = await _workspace.BuildAsync("--build-context", $"tools=oci-layout://{busybox.LayoutDirectory}:no-such-tag");
+
+        Assert.Equal(1, result.ExitCode);
+        var error = result.Error.Split('\n').Last(static l => l.StartsWith("ERROR:", StringComparison.Ordinal));
+        Assert.Contains("Dockerfile:2", error, StringComparison.Ordinal);
+        Assert.Contains("no-such-tag", error, StringComparison.Ordinal);
+        Assert.Contains(BusyboxBaseImage.Tag, error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ internal sealed partial class BuildSession
         }
         else
         {
-            var image = await GetSourceImageAsync(stage.Base, stage.Platform, cancellationToken).ConfigureAwait(false);
+            var image = await GetSourceImageAsync(stage.Base, stage.Platform, stage.Definition.From, cancellationToken).ConfigureAwait(false);
             state = new StageState
             {
                 Stage = stage,
@@ -99,8 +99,11 @@ internal sealed partial class BuildSession
         return state;
     }
 
-    /// <summary>An image a stage starts from or copies from: from a named context or through the image source.</summary>
-    private async Task<StoredImage> GetSourceImageAsync(ContentSource source, Platform platform, CancellationToken cancellationToken)
+    /// <summary>
+    /// An image a stage starts from or copies from (for <paramref name="instruction"/>, which a failure names):
+    /// from a named context or through the image source.
+    /// </summary>
+    private async Task<StoredImage> GetSourceImageAsync(ContentSource source, Platform platform, Instruction instruction, CancellationToken cancellationToken)
     {
         var named = FindNamedContext(source);
         if (named is null)
@@ -115,7 +118,15 @@ internal sealed partial class BuildSession
 
         if (named.LayoutDirectory is { } directory)
         {
-            return await ImportLayoutAsync(directory, named.LayoutTag, platform, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await ImportLayoutAsync(directory, named.LayoutTag, platform, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or KeyNotFoundException or InvalidOperationException or InvalidOciDocumentException)
+            {
+                // Said as a build error, so it names the line and the context as given, not only the directory.
+                throw new BuildFailedException($"{Location(instruction)}: {Describe(instruction)}: --build-context {source.Name}={named}: {e.Message}", e);
+            }
         }
 
         throw new BuildFailedException($"named context {source.Name} is a directory ({named.Directory}); FROM needs an image (docker-image:// or oci-layout://)");

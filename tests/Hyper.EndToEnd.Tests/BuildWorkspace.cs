@@ -42,8 +42,17 @@ public sealed class BuildWorkspace : IDisposable
     {
         var result = await Hyperbuild.RunAsync([
             "--root", Root, "build", "--progress", "plain", "--build-context", _busybox.BuildContext, .. options, Context]);
-        var leftovers = MountTable.MountPointsUnder(Root);
-        Assert.True(leftovers.Count == 0, $"the build left mounts behind: {string.Join(", ", leftovers)}\n{result}");
+        var mounts = MountTable.MountPointsUnder(Root);
+        Assert.True(mounts.Count == 0, $"the build left mounts behind: {string.Join(", ", mounts)}\n{result}");
+
+        // Step snapshots, container bundles and runc's container state live only as long as their step.
+        foreach (var scratch in new[] { "snapshots/active", "run/bundles", "run/state" })
+        {
+            var directory = Path.Combine(Root, scratch);
+            var leftovers = Directory.Exists(directory) ? Directory.GetFileSystemEntries(directory) : [];
+            Assert.True(leftovers.Length == 0, $"the build left {string.Join(", ", leftovers)} behind\n{result}");
+        }
+
         return result;
     }
 

@@ -94,6 +94,42 @@ public sealed class BuildFailureTests(BusyboxBaseImage busybox) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_USER_that_is_not_in_etc_passwd_fails_the_first_step_that_needs_it_naming_its_line()
+    {
+        _workspace.WriteDockerfile("""
+            FROM busybox
+            USER ghost
+            RUN true
+            """);
+
+        var result = await _workspace.BuildAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        var error = result.Error.Split('\n').Last(static l => l.StartsWith("ERROR:", StringComparison.Ordinal));
+        Assert.Contains("Dockerfile:3", error, StringComparison.Ordinal);
+        Assert.Contains("unable to find user ghost", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WORKDIR_through_a_symlink_that_points_outside_the_rootfs_is_refused_and_creates_nothing_outside()
+    {
+        var climb = string.Concat(Enumerable.Repeat("../", 16)) + _escapeTarget.TrimStart('/');
+        _workspace.WriteDockerfile($"""
+            FROM busybox
+            RUN ln -s {climb} /w
+            WORKDIR /w/sub
+            """);
+
+        var result = await _workspace.BuildAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        var error = result.Error.Split('\n').Last(static l => l.StartsWith("ERROR:", StringComparison.Ordinal));
+        Assert.Contains("Dockerfile:3", error, StringComparison.Ordinal);
+        Assert.Contains("points outside the root filesystem", error, StringComparison.Ordinal);
+        Assert.False(Path.Exists(_escapeTarget), $"{_escapeTarget} was created on the host");
+    }
+
+    [Fact]
     public async Task A_named_context_layout_that_does_not_exist_is_a_clear_error()
     {
         var missing = _workspace.Combine("no-such-layout");

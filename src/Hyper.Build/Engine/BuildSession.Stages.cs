@@ -1,6 +1,7 @@
 using System.Globalization;
 
 using Hyper.Build.Dockerfile.Instructions;
+using Hyper.Build.Files;
 using Hyper.Build.Images;
 using Hyper.Build.Solver;
 using Hyper.Oci;
@@ -41,13 +42,25 @@ internal sealed partial class BuildSession
     private static bool ChangesFiles(Instruction instruction) =>
         instruction is RunInstruction or CopyInstruction or AddInstruction or WorkdirInstruction;
 
-    private Task ExecuteAsync(StageState state, PlannedStep step, BuildVertex vertex, CancellationToken cancellationToken) => step.Instruction switch
+    private async Task ExecuteAsync(StageState state, PlannedStep step, BuildVertex vertex, CancellationToken cancellationToken)
     {
-        RunInstruction run => RunAsync(state, step, run, vertex, cancellationToken),
-        CopyInstruction or AddInstruction => CopyAsync(state, step, cancellationToken),
-        WorkdirInstruction workdir => WorkdirAsync(state, step, workdir, cancellationToken),
-        _ => throw new InvalidOperationException($"{step.Instruction.GetType().Name} does not change files"),
-    };
+        try
+        {
+            await (step.Instruction switch
+            {
+                RunInstruction run => RunAsync(state, step, run, vertex, cancellationToken),
+                CopyInstruction or AddInstruction => CopyAsync(state, step, cancellationToken),
+                WorkdirInstruction workdir => WorkdirAsync(state, step, workdir, cancellationToken),
+                _ => throw new InvalidOperationException($"{step.Instruction.GetType().Name} does not change files"),
+            }).ConfigureAwait(false);
+        }
+        catch (FileCopyException e)
+        {
+            // USER naming no one, WORKDIR through a symlink out of the root …: the step's input is wrong, so it is a
+            // build error naming the line, not an I/O failure of hyperbuild's.
+            throw new BuildFailedException($"{Location(step.Instruction)}: {Describe(step.Original)}: {e.Message}", e);
+        }
+    }
 
     private string DescribeBase(PlannedStage stage) => stage.Base.Kind switch
     {

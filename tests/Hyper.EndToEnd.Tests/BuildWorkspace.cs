@@ -38,10 +38,14 @@ public sealed class BuildWorkspace : IDisposable
     /// <c>hyperbuild --root ROOT build --progress plain --build-context busybox=… OPTIONS CONTEXT</c>; fails the
     /// test if the build leaves anything mounted under the root.
     /// </summary>
-    public async Task<HyperbuildResult> BuildAsync(params string[] options)
+    public Task<HyperbuildResult> BuildAsync(params string[] options) => BuildAsync(options, CancellationToken.None);
+
+    /// <summary>A build that <paramref name="cancellationToken"/> may interrupt, as Ctrl-C does.</summary>
+    public async Task<HyperbuildResult> BuildAsync(string[] options, CancellationToken cancellationToken)
     {
-        var result = await Hyperbuild.RunAsync([
-            "--root", Root, "build", "--progress", "plain", "--build-context", _busybox.BuildContext, .. options, Context]);
+        var result = await Hyperbuild.RunAsync(
+            ["--root", Root, "build", "--progress", "plain", "--build-context", _busybox.BuildContext, .. options, Context],
+            cancellationToken);
         var mounts = MountTable.MountPointsUnder(Root);
         Assert.True(mounts.Count == 0, $"the build left mounts behind: {string.Join(", ", mounts)}\n{result}");
 

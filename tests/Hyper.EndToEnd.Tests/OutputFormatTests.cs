@@ -28,6 +28,21 @@ public sealed class OutputFormatTests(BusyboxBaseImage busybox) : IClassFixture<
     }
 
     [Fact]
+    public async Task Format_docker_with_zstd_compression_is_refused_before_any_step_runs()
+    {
+        _workspace.WriteDockerfile("""
+            FROM busybox
+            RUN echo this step must not run
+            """);
+
+        var result = await _workspace.BuildAsync("--format", "docker", "--compression", "zstd");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("zstd layers cannot be written in the Docker format", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("RUN echo", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_docker_archive_loads_into_podman_and_runs()
     {
         _workspace.WriteDockerfile(Dockerfile);

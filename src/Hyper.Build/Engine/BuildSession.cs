@@ -19,6 +19,8 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
 {
     private const string SourceDateEpoch = "SOURCE_DATE_EPOCH";
 
+    private const string ZstdInDockerFormat = "zstd layers cannot be written in the Docker format; use --format oci or --compression gzip";
+
     private readonly Dictionary<int, StageState> _stages = [];
     private readonly Dictionary<(string Name, string Platform), StoredImage> _images = [];
     private int _vertices;
@@ -29,6 +31,12 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
 
     public async Task<BuildResult> RunAsync(CancellationToken cancellationToken)
     {
+        // Refused before any step runs: the export would refuse it only after every step had been built.
+        if (request.Format == ManifestFormat.Docker && request.Compression == LayerCompression.Zstd)
+        {
+            throw new BuildFailedException(ZstdInDockerFormat);
+        }
+
         _dockerfileName = Path.GetFileName(request.Context.DockerfilePath);
         var dockerfile = await InVertexAsync(
             $"[internal] load build definition from {_dockerfileName}",

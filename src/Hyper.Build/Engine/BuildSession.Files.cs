@@ -46,7 +46,7 @@ internal sealed partial class BuildSession
         var snapshot = builder.Snapshots.Mount(link ? [] : state.DiffIds);
         try
         {
-            await WithFileSourceAsync(from, state.Platform, async source =>
+            await WithFileSourceAsync(from, state.Platform, step.Instruction, async source =>
             {
                 try
                 {
@@ -103,7 +103,7 @@ internal sealed partial class BuildSession
     /// Gives <paramref name="use"/> the files a COPY reads: the build context, a named context directory, or
     /// an earlier stage or an image, mounted for the duration.
     /// </summary>
-    private async Task WithFileSourceAsync(ContentSource? from, Oci.Platform platform, Func<IFileSource, Task> use, CancellationToken cancellationToken)
+    private async Task WithFileSourceAsync(ContentSource? from, Oci.Platform platform, Instruction instruction, Func<IFileSource, Task> use, CancellationToken cancellationToken)
     {
         if (from is null || from.Kind == ContentSourceKind.Context)
         {
@@ -124,7 +124,7 @@ internal sealed partial class BuildSession
         }
         else
         {
-            var image = await GetSourceImageAsync(from, platform, cancellationToken).ConfigureAwait(false);
+            var image = await GetSourceImageAsync(from, platform, instruction, cancellationToken).ConfigureAwait(false);
             chain = image.Config.RootFs.DiffIds;
             await EnsureUnpackedAsync(image.Manifest.Image!.Layers, chain, cancellationToken).ConfigureAwait(false);
         }

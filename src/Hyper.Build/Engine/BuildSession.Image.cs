@@ -42,7 +42,7 @@ internal sealed partial class BuildSession
             ?? throw new BuildFailedException($"a base image layer has media type {mediaType}, which is not an image layer");
         if (docker && compression == LayerCompression.Zstd)
         {
-            throw new BuildFailedException("zstd layers cannot be written in the Docker format; use --format oci or --compression gzip");
+            throw new BuildFailedException(ZstdInDockerFormat);
         }
 
         return MediaTypes.LayerType(compression, docker);

@@ -13,7 +13,7 @@ internal sealed partial class BuildSession
 
     private const string Hostname = "buildkitsandbox";
 
-    private const string OverlayOpaqueAttribute = "trusted.overlay.opaque";
+    private const string OverlayOpaqueXattr = "trusted.overlay.opaque";
 
     // Where the runtime mounts things; missing ones it creates in the rootfs, which must not end up in the layer.
     private static readonly string[] MountPoints = ["/proc", "/dev", "/sys", "/etc/hosts", "/etc/resolv.conf", "/etc"];
@@ -45,6 +45,7 @@ internal sealed partial class BuildSession
             var workingDirectory = state.WorkingDirectory;
             Directory.CreateDirectory(RootPath.Resolve(rootfs, workingDirectory));
             var missingMountPoints = MountPoints.Where(p => !Path.Exists(RootPath.Resolve(rootfs, p))).ToList();
+            var stubParents = StatusOfStubParents(rootfs, missingMountPoints);
 
             var process = new ContainerProcess
             {
@@ -90,7 +91,7 @@ internal sealed partial class BuildSession
 
             RemoveMountStubs(rootfs, missingMountPoints);
             snapshot.Unmount();
-            PruneCopiedUpParents(snapshot.Upper, missingMountPoints);
+            RemoveUnchangedCopyUps(snapshot, stubParents);
             await CommitAsync(state, snapshot, $"RUN {string.Join(' ', args)} # buildkit", cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -166,24 +167,51 @@ internal sealed partial class BuildSession
     }
 
     /// <summary>
-    /// Creating a mount point in a directory the lower layers have (/etc/hosts in /etc) copies that directory up
-    /// into the upper one; once the stub is gone the copy is empty and says nothing, but would still be a layer
-    /// entry. Such empty copies are dropped, unless opaque (the step emptied the directory on purpose).
+    /// The directories that will hold a mount stub (<c>/etc</c> for <c>/etc/hosts</c>) and exist already, with
+    /// their status before the step, keyed by their path relative to the root.
     /// </summary>
-    private static void PruneCopiedUpParents(string upper, IReadOnlyList<string> missingBefore)
+    private static Dictionary<string, FileStatus> StatusOfStubParents(string rootfs, IReadOnlyList<string> missingMountPoints)
     {
-        var parents = missingBefore.Select(static p => Path.GetDirectoryName(p)!)
-            .Where(p => p != "/" && !missingBefore.Contains(p))
-            .Distinct(StringComparer.Ordinal);
-        foreach (var parent in parents)
+        var parents = new Dictionary<string, FileStatus>(StringComparer.Ordinal);
+        foreach (var point in missingMountPoints)
         {
-            var path = Path.Combine(upper, parent.TrimStart('/'));
-            if (Directory.Exists(path)
-                && new DirectoryInfo(path).LinkTarget is null
-                && !Directory.EnumerateFileSystemEntries(path).Any()
-                && !LinuxFiles.ReadExtendedAttributes(path).ContainsKey(OverlayOpaqueAttribute))
+            var parent = Path.GetDirectoryName(point);
+            if (parent is null or "/")
             {
-                Directory.Delete(path);
+                continue;
+            }
+
+            var host = RootPath.Resolve(rootfs, parent);
+            if (Directory.Exists(host) && !parents.ContainsKey(Path.GetRelativePath(rootfs, host)))
+            {
+                parents[Path.GetRelativePath(rootfs, host)] = LinuxFiles.Lstat(host);
+            }
+        }
+
+        return parents;
+    }
+
+    /// <summary>
+    /// Creating a mount stub in an existing directory makes overlayfs copy that directory up; once the stub is
+    /// gone the copy holds nothing but a newer mtime. Such a copy is not a change the step made, and left in
+    /// place it would turn <c>RUN true</c> into a layer holding an empty <c>/etc</c>, where BuildKit makes none.
+    /// A copy that is opaque, has entries, or changed mode or owner is a real change and stays.
+    /// </summary>
+    private static void RemoveUnchangedCopyUps(ISnapshot snapshot, Dictionary<string, FileStatus> before)
+    {
+        foreach (var (relative, status) in before)
+        {
+            var upper = Path.Combine(snapshot.Upper, relative);
+            if (!Directory.Exists(upper) || new DirectoryInfo(upper).LinkTarget is not null || Directory.EnumerateFileSystemEntries(upper).Any())
+            {
+                continue;
+            }
+
+            var now = LinuxFiles.Lstat(upper);
+            var opaque = LinuxFiles.ReadExtendedAttributes(upper).ContainsKey(OverlayOpaqueXattr);
+            if (!opaque && now.Mode == status.Mode && now.Uid == status.Uid && now.Gid == status.Gid)
+            {
+                Directory.Delete(upper);
             }
         }
     }

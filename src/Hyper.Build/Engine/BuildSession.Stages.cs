@@ -1,6 +1,7 @@
 using System.Globalization;
 
 using Hyper.Build.Dockerfile.Instructions;
+using Hyper.Build.Files;
 using Hyper.Build.Images;
 using Hyper.Build.Solver;
 using Hyper.Oci;
@@ -41,13 +42,25 @@ internal sealed partial class BuildSession
     private static bool ChangesFiles(Instruction instruction) =>
         instruction is RunInstruction or CopyInstruction or AddInstruction or WorkdirInstruction;
 
-    private Task ExecuteAsync(StageState state, PlannedStep step, BuildVertex vertex, CancellationToken cancellationToken) => step.Instruction switch
+    private async Task ExecuteAsync(StageState state, PlannedStep step, BuildVertex vertex, CancellationToken cancellationToken)
     {
-        RunInstruction run => RunAsync(state, step, run, vertex, cancellationToken),
-        CopyInstruction or AddInstruction => CopyAsync(state, step, cancellationToken),
-        WorkdirInstruction workdir => WorkdirAsync(state, step, workdir, cancellationToken),
-        _ => throw new InvalidOperationException($"{step.Instruction.GetType().Name} does not change files"),
-    };
+        try
+        {
+            await (step.Instruction switch
+            {
+                RunInstruction run => RunAsync(state, step, run, vertex, cancellationToken),
+                CopyInstruction or AddInstruction => CopyAsync(state, step, cancellationToken),
+                WorkdirInstruction workdir => WorkdirAsync(state, step, workdir, cancellationToken),
+                _ => throw new InvalidOperationException($"{step.Instruction.GetType().Name} does not change files"),
+            }).ConfigureAwait(false);
+        }
+        catch (FileCopyException e)
+        {
+            // USER naming no one, WORKDIR through a symlink out of the root …: the step's input is wrong, so it is a
+            // build error naming the line, not an I/O failure of hyperbuild's.
+            throw new BuildFailedException($"{Location(step.Instruction)}: {Describe(step.Original)}: {e.Message}", e);
+        }
+    }
 
     private string DescribeBase(PlannedStage stage) => stage.Base.Kind switch
     {
@@ -71,7 +84,7 @@ internal sealed partial class BuildSession
         }
         else
         {
-            var image = await GetSourceImageAsync(stage.Base, stage.Platform, cancellationToken).ConfigureAwait(false);
+            var image = await GetSourceImageAsync(stage.Base, stage.Platform, stage.Definition.From, cancellationToken).ConfigureAwait(false);
             state = new StageState
             {
                 Stage = stage,
@@ -98,10 +111,11 @@ internal sealed partial class BuildSession
     }
 
     /// <summary>
-    /// An image a stage starts from or copies from: from a named context or through the image source; once
-    /// per build, remembered under the name the Dockerfile uses so the planner can ask for its ENV and triggers.
+    /// An image a stage starts from or copies from (for <paramref name="instruction"/>, which a failure names):
+    /// from a named context or through the image source; once per build, remembered under the name the
+    /// Dockerfile uses so the planner can ask for its ENV and triggers.
     /// </summary>
-    private async Task<StoredImage> GetSourceImageAsync(ContentSource source, Platform platform, CancellationToken cancellationToken)
+    private async Task<StoredImage> GetSourceImageAsync(ContentSource source, Platform platform, Instruction instruction, CancellationToken cancellationToken)
     {
         var key = (source.Image!.ToString(), platform.ToString());
         if (_images.TryGetValue(key, out var known))
@@ -116,12 +130,26 @@ internal sealed partial class BuildSession
             { Image: { } reference } => await GetImageAsync(reference, platform, cancellationToken).ConfigureAwait(false),
             { LayoutDirectory: { } directory } => await InVertexAsync(
                 $"[internal] load {named}",
-                _ => ImportLayoutAsync(directory, named.LayoutTag, platform, cancellationToken),
+                _ => ImportNamedLayoutAsync(source, named, directory, platform, instruction, cancellationToken),
                 cancellationToken).ConfigureAwait(false),
-            _ => throw new BuildFailedException($"named context {source.Name} is a directory ({named.Directory}); FROM needs an image (docker-image:// or oci-layout://)"),
+            _ => throw new BuildFailedException($"{Location(instruction)}: named context {source.Name} is a directory ({named.Directory}); FROM needs an image (docker-image:// or oci-layout://)"),
         };
         _images[key] = image;
         return image;
+    }
+
+    private async Task<StoredImage> ImportNamedLayoutAsync(
+        ContentSource source, NamedContext named, string directory, Platform platform, Instruction instruction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ImportLayoutAsync(directory, named.LayoutTag, platform, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or KeyNotFoundException or InvalidOperationException or InvalidOciDocumentException)
+        {
+            // Said as a build error, so it names the line and the context as given, not only the directory.
+            throw new BuildFailedException($"{Location(instruction)}: {Describe(instruction)}: --build-context {source.Name}={named}: {e.Message}", e);
+        }
     }
 
     /// <summary>Applies an instruction that changes only the config (ENV, LABEL, CMD …).</summary>

@@ -19,6 +19,8 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
 {
     private const string SourceDateEpoch = "SOURCE_DATE_EPOCH";
 
+    private const string ZstdInDockerFormat = "zstd layers cannot be written in the Docker format; use --format oci or --compression gzip";
+
     private readonly Dictionary<int, StageState> _stages = [];
     private readonly Dictionary<(string Name, string Platform), StoredImage> _images = [];
     private int _vertices;
@@ -29,6 +31,12 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
 
     public async Task<BuildResult> RunAsync(CancellationToken cancellationToken)
     {
+        // Refused before any step runs: the export would refuse it only after every step had been built.
+        if (request.Format == ManifestFormat.Docker && request.Compression == LayerCompression.Zstd)
+        {
+            throw new BuildFailedException(ZstdInDockerFormat);
+        }
+
         _dockerfileName = Path.GetFileName(request.Context.DockerfilePath);
         var dockerfile = await InVertexAsync(
             $"[internal] load build definition from {_dockerfileName}",
@@ -39,9 +47,9 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
         _created = _epoch ?? DateTimeOffset.UtcNow;
 
         var first = BuildPlanner.Plan(dockerfile, request.Options);
-        foreach (var (source, platform) in ImagesNeeded(first))
+        foreach (var (source, platform, instruction) in ImagesNeeded(first))
         {
-            await GetSourceImageAsync(source, platform, cancellationToken).ConfigureAwait(false);
+            await GetSourceImageAsync(source, platform, instruction, cancellationToken).ConfigureAwait(false);
         }
 
         var plan = BuildPlanner.Plan(dockerfile, request.Options with { ImageEnvironment = EnvironmentOf, ImageTriggers = TriggersOf });
@@ -92,16 +100,17 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
     }
 
     /// <summary>The images (or named contexts in their place) the required stages start from or copy from.</summary>
-    private static IEnumerable<(ContentSource Source, Platform Platform)> ImagesNeeded(BuildPlan plan)
+    private static IEnumerable<(ContentSource Source, Platform Platform, Instruction Instruction)> ImagesNeeded(BuildPlan plan)
     {
         foreach (var stage in plan.RequiredStages)
         {
-            var sources = stage.Steps.SelectMany(static s => s.Sources).Prepend(stage.Base);
-            foreach (var source in sources)
+            var sources = stage.Steps.SelectMany(static s => s.Sources.Select(source => (Source: source, Instruction: s.Original)))
+                .Prepend((stage.Base, (Instruction)stage.Definition.From));
+            foreach (var (source, instruction) in sources)
             {
                 if (source is { Kind: ContentSourceKind.Image })
                 {
-                    yield return (source, stage.Platform);
+                    yield return (source, stage.Platform, instruction);
                 }
             }
         }

@@ -1,0 +1,2 @@
+global using Hyper.Oci;
+global using Hyper.Testing;

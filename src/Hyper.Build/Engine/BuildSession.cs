@@ -99,8 +99,8 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
             : throw new FormatException($"{SourceDateEpoch}={text} is not a number of seconds since 1970");
     }
 
-    /// <summary>The images (or named contexts in their place) the required stages start from or copy from.</summary>
-    private static IEnumerable<(ContentSource Source, Platform Platform, Instruction Instruction)> ImagesNeeded(BuildPlan plan)
+    /// <summary>The images (or named image contexts in their place) the required stages start from or copy from.</summary>
+    private IEnumerable<(ContentSource Source, Platform Platform, Instruction Instruction)> ImagesNeeded(BuildPlan plan)
     {
         foreach (var stage in plan.RequiredStages)
         {
@@ -108,7 +108,8 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
                 .Prepend((stage.Base, (Instruction)stage.Definition.From));
             foreach (var (source, instruction) in sources)
             {
-                if (source is { Kind: ContentSourceKind.Image })
+                // A named context that is a directory gives files, not an image.
+                if (source is { Kind: ContentSourceKind.Image } && FindNamedContext(source) is not { Directory: not null })
                 {
                     yield return (source, stage.Platform, instruction);
                 }

@@ -16,6 +16,9 @@ public static class HyperbuildCommand
         root.Add(ImagesCommand.Create());
         root.Add(RmiCommand.Create());
         root.Add(RunCommand.Create());
+        root.Add(CopyCommand.Create());
+        root.Add(PullCommand.Create());
+        root.Add(InspectCommand.Create());
         AddOriginalForm(root);
         return root;
     }

@@ -6,9 +6,15 @@ namespace Hyper.Distribution;
 public sealed class PlatformNotFoundException : Exception
 {
     public PlatformNotFoundException(Reference reference, Platform wanted, IReadOnlyList<Platform> available)
+        : this(reference?.ToString() ?? throw new ArgumentNullException(nameof(reference)), wanted, available)
+    {
+    }
+
+    /// <summary>For an index that is not in a registry: <paramref name="source"/> names where it is (<c>oci:dir:tag</c>).</summary>
+    public PlatformNotFoundException(string source, Platform wanted, IReadOnlyList<Platform> available)
         : base(available.Count == 0
-            ? $"{reference} has no image for {wanted}: its index names no platforms"
-            : $"{reference} has no image for {wanted}; available: {string.Join(", ", available)}")
+            ? $"{source} has no image for {wanted}: its index names no platforms"
+            : $"{source} has no image for {wanted}; available: {string.Join(", ", available)}")
     {
         Wanted = wanted;
         Available = available;

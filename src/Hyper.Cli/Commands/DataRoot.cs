@@ -50,7 +50,7 @@ internal sealed class DataRoot : IDisposable
 
     public static async Task<DataRoot> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var directory = Path.GetFullPath(parse.GetValue(Option) ?? Environment.GetEnvironmentVariable("HYPER_ROOT") ?? DefaultDirectory);
+        var directory = DirectoryOf(parse);
         var images = await ImageStore.OpenAsync(Path.Combine(directory, "images"), cancellationToken).ConfigureAwait(false);
         var snapshots = new SnapshotStore(Path.Combine(directory, "snapshots"));
         var run = System.IO.Directory.CreateDirectory(Path.Combine(directory, "run")).FullName;
@@ -58,8 +58,18 @@ internal sealed class DataRoot : IDisposable
         return new DataRoot(directory, images, snapshots, new ContainerLauncher(runtime, Path.Combine(run, "bundles")));
     }
 
+    /// <summary>
+    /// Only the image store, for commands that move images and run nothing (pull, push): they work where no OCI
+    /// runtime is installed.
+    /// </summary>
+    public static Task<ImageStore> OpenImagesAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        ImageStore.OpenAsync(Path.Combine(DirectoryOf(parse), "images"), cancellationToken);
+
     /// <summary>A builder over this root that gets base images from <paramref name="imageSource"/>.</summary>
     public Builder CreateBuilder(IImageSource imageSource) => new(Images, Snapshots, Containers, imageSource, Http);
 
     public void Dispose() => Http.Dispose();
+
+    private static string DirectoryOf(ParseResult parse) =>
+        Path.GetFullPath(parse.GetValue(Option) ?? Environment.GetEnvironmentVariable("HYPER_ROOT") ?? DefaultDirectory);
 }

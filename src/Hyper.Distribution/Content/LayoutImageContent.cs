@@ -8,10 +8,13 @@ public sealed class LayoutImageContent(OciLayout layout, Manifest manifest) : II
 {
     public Manifest Manifest { get; } = manifest ?? throw new ArgumentNullException(nameof(manifest));
 
+    /// <summary>The layout the blobs are in, for writers that can read a layout directly (docker archives).</summary>
+    public OciLayout Layout { get; } = layout ?? throw new ArgumentNullException(nameof(layout));
+
     public Reference? RegistryRepository => null;
 
     public Task<Manifest> GetManifestAsync(Descriptor descriptor, CancellationToken cancellationToken) =>
-        layout.ReadManifestAsync(descriptor, cancellationToken);
+        Layout.ReadManifestAsync(descriptor, cancellationToken);
 
     public Task<Stream> OpenBlobAsync(Descriptor blob, long offset, CancellationToken cancellationToken)
     {
@@ -19,11 +22,11 @@ public sealed class LayoutImageContent(OciLayout layout, Manifest manifest) : II
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         if (offset == 0)
         {
-            return Task.FromResult(layout.OpenBlob(blob));
+            return Task.FromResult(Layout.OpenBlob(blob));
         }
 
         // A resumed upload re-reads from where the registry stopped; the bytes before were verified when stored.
-        var file = new FileStream(layout.GetBlobPath(blob.Digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var file = new FileStream(Layout.GetBlobPath(blob.Digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         file.Seek(offset, SeekOrigin.Begin);
         return Task.FromResult<Stream>(file);
     }

@@ -1,7 +1,9 @@
-namespace Hyper.Distribution.Tests;
+using Hyper.Oci.Layout;
 
-/// <summary>An OCI index over one image per platform, each with its own layer and a config naming its platform.</summary>
-internal static class MultiPlatformImage
+namespace Hyper.Testing;
+
+/// <summary>An OCI index over one image per platform, each with its own layer (<c>/etc/platform</c>) and a config naming its platform.</summary>
+public static class MultiPlatformImage
 {
     public static async Task<Manifest> WriteAsync(OciLayout layout, params Platform[] platforms)
     {

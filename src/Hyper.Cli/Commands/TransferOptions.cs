@@ -1,0 +1,70 @@
+using System.CommandLine;
+
+using Hyper.Cli.Output;
+using Hyper.Distribution.Progress;
+using Hyper.Distribution.Registry;
+using Hyper.Oci;
+
+namespace Hyper.Cli.Commands;
+
+/// <summary>The options every command that moves images shares: progress output, platform, registries spoken to over HTTP.</summary>
+internal sealed class TransferOptions
+{
+    public Option<string> Progress { get; } = CreateProgressOption();
+
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print nothing but errors and the result" };
+
+    public Option<string?> Platform { get; } = new("--platform") { Description = "From an index, take the image for os/arch[/variant] (default: this machine's)" };
+
+    public Option<string[]> InsecureRegistries { get; } = new("--insecure-registry")
+    {
+        Description = "Use plain HTTP for this registry HOST[:PORT] (localhost and 127.0.0.1 always are) (repeatable)",
+    };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Add(Progress);
+        command.Add(Quiet);
+        command.Add(Platform);
+        command.Add(InsecureRegistries);
+    }
+
+    /// <summary>The platform asked for, or this machine's.</summary>
+    public Platform PlatformOf(ParseResult parse) =>
+        parse.GetValue(Platform) is { Length: > 0 } text ? Oci.Platform.Parse(text) : Oci.Platform.Current;
+
+    /// <summary>A registry client with the registries given as insecure.</summary>
+    public RegistryClient CreateClient(ParseResult parse)
+    {
+        var options = new RegistryClientOptions();
+        foreach (var registry in parse.GetValue(InsecureRegistries) ?? [])
+        {
+            options.InsecureRegistries.Add(registry);
+        }
+
+        return new RegistryClient(options);
+    }
+
+    /// <summary>Runs <paramref name="work"/> with progress shown as <c>--progress</c> asks on standard error, or not at all with <c>-q</c>.</summary>
+    public async Task<T> WithProgressAsync<T>(ParseResult parse, Func<IProgress<TransferProgress>?, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (parse.GetValue(Quiet))
+        {
+            return await work(null).ConfigureAwait(false);
+        }
+
+        var view = ProgressView.Create(parse.GetValue(Progress)!, parse.InvocationConfiguration.Error);
+        T result = default!;
+        await view.RunAsync(async progress => result = await work(progress).ConfigureAwait(false)).ConfigureAwait(false);
+        return result;
+    }
+
+    private static Option<string> CreateProgressOption()
+    {
+        var option = new Option<string>("--progress") { Description = "Progress output: auto, plain or tty", DefaultValueFactory = static _ => "auto" };
+        option.AcceptOnlyFromAmong("auto", "plain", "tty");
+        return option;
+    }
+}

@@ -19,9 +19,6 @@ internal sealed class ResumingReadStream(Stream first, Func<long, CancellationTo
     private Stream? _current = first;
     private long _position;
 
-    /// <summary>How many times the content was reopened after a break.</summary>
-    public int Resumes { get; private set; }
-
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -82,7 +79,6 @@ internal sealed class ResumingReadStream(Stream first, Func<long, CancellationTo
             if (_current is null)
             {
                 _current = await reopen(_position, cancellationToken).ConfigureAwait(false);
-                Resumes++;
             }
 
             var read = await _current.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);

@@ -40,6 +40,30 @@ public sealed class ImagePusherTests(RegistryFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task A_corrupt_local_blob_fails_the_push_at_once_naming_it_not_as_a_network_error()
+    {
+        var source = await OciLayout.CreateAsync(_work.Combine("source"));
+        var image = await TestImages.WriteAsync(source, "v1", name: "corrupt");
+        var layer = image.Manifest.Image!.Layers[0];
+        var bytes = await File.ReadAllBytesAsync(source.GetBlobPath(layer.Digest));
+        bytes[^1] ^= 0xff;
+        await File.WriteAllBytesAsync(source.GetBlobPath(layer.Digest), bytes);
+        using var client = new RegistryClient(new RegistryClientOptions { RetryDelay = TimeSpan.FromSeconds(5) });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(
+            () => new ImagePusher(client).PushAsync(new LayoutImageContent(source, image.Manifest), Ref("push/corrupt:v1")));
+
+        // Whichever side notices first: our stream at its last read, or the registry checking the digest.
+        Assert.True(
+            error is DigestMismatchException { Expected: var expected } && expected == layer.Digest
+            || error is RegistryClientException { ErrorCode: "DIGEST_INVALID" } && error.Message.Contains(layer.Digest.ToString(), StringComparison.Ordinal),
+            error.ToString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"not retried: took {clock.Elapsed}");
+        Assert.False(await client.BlobExistsAsync(Ref("push/corrupt:v1"), layer, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Push_of_an_index_stores_both_platform_images_and_the_index()
     {
         var source = await OciLayout.CreateAsync(_work.Combine("source"));

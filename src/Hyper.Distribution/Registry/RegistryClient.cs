@@ -271,6 +271,13 @@ public sealed partial class RegistryClient : IDisposable
         {
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
+        catch (HttpRequestException e) when (ContentFailureIn(e) is { } content)
+        {
+            // The body being sent failed (a local blob that is corrupt or short): not the network's fault,
+            // and sending it again would fail the same way, so it surfaces as itself.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(content);
+            throw;
+        }
         catch (HttpRequestException e)
         {
             throw RegistryResponses.Unreachable(endpoint.Registry, e, endpoint.IsInsecure);
@@ -285,6 +292,19 @@ public sealed partial class RegistryClient : IDisposable
         {
             throw await RegistryResponses.ToExceptionAsync(response, subject, notFoundCode, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static Exception? ContentFailureIn(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DigestMismatchException or InvalidDataException)
+            {
+                return inner;
+            }
+        }
+
+        return null;
     }
 
     private static Digest? ContentDigestOf(HttpResponseMessage response) =>

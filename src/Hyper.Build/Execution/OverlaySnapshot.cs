@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Hyper.Build.Execution;
 
@@ -62,11 +63,15 @@ public sealed partial class OverlaySnapshot : ISnapshot
         }
 
         var options = $"lowerdir={string.Join(':', lowers)},upperdir={snapshot.Upper},workdir={snapshot.Work}";
-        if (NativeMount("overlay", snapshot.Merged, "overlay", MountNoSuid, options) != 0)
+
+        // mount(2) takes its options in one page; longer chains go through the new mount API one lower at a time.
+        var error = Encoding.UTF8.GetByteCount(options) < MountOptionsLimit
+            ? (NativeMount("overlay", snapshot.Merged, "overlay", MountNoSuid, options) == 0 ? null : LastError("mount"))
+            : MountLayerByLayer(snapshot, lowers);
+        if (error is not null)
         {
-            var errno = Marshal.GetLastPInvokeError();
             System.IO.Directory.Delete(directory, recursive: true);
-            throw new IOException($"mounting overlayfs at {snapshot.Merged} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}); overlayfs needs root and a kernel with overlay support");
+            throw new IOException($"mounting overlayfs at {snapshot.Merged} over {lowers.Count} layers failed: {error}; overlayfs needs root and a kernel with overlay support");
         }
 
         snapshot._mounted = true;

@@ -10,12 +10,6 @@ namespace Hyper.Build.Execution;
 /// as overlay lower directories, and a step's upper directory, once its layer is written, becomes the
 /// directory of that layer without being unpacked again.
 /// </summary>
-/// <remarks>
-/// overlayfs takes its options in one page (4096 bytes), so a chain of about 40 layers under this
-/// store's paths is the most one mount can take. Where overlayfs cannot be mounted (no root, no kernel
-/// support, a filesystem it refuses as upper), steps get copies of their layers instead
-/// (<see cref="CopyingSnapshot"/>), which give the same Merged and Upper, slower.
-/// </remarks>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SnapshotStore
 {

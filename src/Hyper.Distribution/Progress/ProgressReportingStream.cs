@@ -1,13 +1,16 @@
 namespace Hyper.Distribution.Progress;
 
-/// <summary>Passes reads through and reports the bytes read so far, at most once per <see cref="ReportInterval"/> bytes.</summary>
+/// <summary>
+/// Passes reads through and reports the bytes read so far, at most once per <see cref="ReportInterval"/> bytes;
+/// counting from <paramref name="start"/> when the content is read from there (a resumed upload).
+/// </summary>
 /// <remarks>Reporting every read would flood a console view with thousands of events per layer.</remarks>
-internal sealed class ProgressReportingStream(Stream inner, IProgress<TransferProgress> progress, string id, string description, long? total) : Stream
+internal sealed class ProgressReportingStream(Stream inner, IProgress<TransferProgress> progress, string id, string description, long? total, long start = 0) : Stream
 {
     private const long ReportInterval = 512 * 1024;
 
-    private long _completed;
-    private long _reported;
+    private long _completed = start;
+    private long _reported = start;
 
     public long Completed => _completed;
 

@@ -24,4 +24,7 @@ public sealed class RegistryClientException : Exception
 
     /// <summary>The HTTP status, when the registry answered at all.</summary>
     public HttpStatusCode? StatusCode { get; }
+
+    /// <summary>How long the registry asked to be left alone (<c>Retry-After</c> on a 429 or 503), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

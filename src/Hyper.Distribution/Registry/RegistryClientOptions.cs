@@ -6,6 +6,12 @@ public sealed class RegistryClientOptions
     /// <summary>The largest manifest accepted, 4 MiB as containerd allows: a manifest is read whole into memory.</summary>
     public const int DefaultMaxManifestSize = 4 * 1024 * 1024;
 
+    /// <summary>16 MiB; see <see cref="UploadChunkSize"/>.</summary>
+    public const long DefaultUploadChunkSize = 16 * 1024 * 1024;
+
+    /// <summary>Five retries with doubling waits ride out about a minute of trouble before giving up.</summary>
+    public const int DefaultMaxRetries = 5;
+
     /// <summary>
     /// Registries spoken to over plain HTTP, by host (<c>registry.local</c>) or host and port
     /// (<c>registry.local:5000</c>). <c>localhost</c>, <c>127.0.0.1</c> and <c>::1</c> always are.
@@ -21,4 +27,21 @@ public sealed class RegistryClientOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public string UserAgent { get; set; } = "hyper/0.1";
+
+    /// <summary>
+    /// Blobs larger than this are uploaded in chunks of this size (PATCH with <c>Content-Range</c>), smaller ones
+    /// in one PUT. 16 MiB: large enough that per-request overhead is noise even on fast links, small enough that a
+    /// broken connection costs at most one chunk on registries that drop a partial chunk (Distribution does), and
+    /// within the request-body limits of common proxies and registries in front of object stores.
+    /// </summary>
+    public long UploadChunkSize { get; set; } = DefaultUploadChunkSize;
+
+    /// <summary>How many times a failed request is tried again: on 5xx, 429, 408 and broken or refused connections. 0 turns retries off.</summary>
+    public int MaxRetries { get; set; } = DefaultMaxRetries;
+
+    /// <summary>The wait before the first retry; it doubles for each further one (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two tries, unless the registry asks for longer with <c>Retry-After</c>.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

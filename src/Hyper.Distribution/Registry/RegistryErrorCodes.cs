@@ -4,6 +4,7 @@ namespace Hyper.Distribution.Registry;
 public static class RegistryErrorCodes
 {
     public const string BlobUnknown = "BLOB_UNKNOWN";
+    public const string BlobUploadUnknown = "BLOB_UPLOAD_UNKNOWN";
     public const string ManifestUnknown = "MANIFEST_UNKNOWN";
     public const string NameUnknown = "NAME_UNKNOWN";
     public const string Unauthorized = "UNAUTHORIZED";

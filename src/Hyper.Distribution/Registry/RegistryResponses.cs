@@ -72,7 +72,7 @@ internal static class RegistryResponses
             HttpStatusCode.TooManyRequests => $"{words}: the registry is rate-limiting requests for {subject}{says}; try again later",
             _ => $"{words}: {subject}: {(says.Length > 0 ? says[2..^1] : response.ReasonPhrase)} (HTTP {(int)status} from {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Path)})",
         };
-        return new RegistryClientException(message, code, status);
+        return new RegistryClientException(message, code, status) { RetryAfter = RetryAfterOf(response) };
     }
 
     /// <summary>The error for a request that got no answer: refused, unresolvable, TLS failure, time-out.</summary>
@@ -96,6 +96,14 @@ internal static class RegistryResponses
             };
         return new RegistryClientException($"cannot reach registry {registry}: {reason}", RegistryErrorCodes.Unreachable, null, exception);
     }
+
+    /// <summary>The wait <c>Retry-After</c> asks for, as seconds or as a date; never negative.</summary>
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static async Task<(string? Code, string? Message)> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

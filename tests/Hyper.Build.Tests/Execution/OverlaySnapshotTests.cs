@@ -45,6 +45,21 @@ public sealed class OverlaySnapshotTests : IDisposable
     }
 
     [Fact]
+    public void A_chain_too_long_for_one_page_of_mount_options_is_mounted_layer_by_layer()
+    {
+        // 120 lowers with long paths: about 13 KB of lowerdir, three times what mount(2) takes.
+        var lowers = Enumerable.Range(0, 120)
+            .Select(i => Layer($"{new string('l', 90)}-{i:D3}", ($"layer-{i:D3}", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("top", $"from {i}")))
+            .Reverse()
+            .ToList();
+
+        using var snapshot = OverlaySnapshot.Mount(_work.Combine("long"), lowers);
+
+        Assert.Equal(120, Directory.GetFiles(snapshot.Merged, "layer-*").Length);
+        Assert.Equal("from 119", File.ReadAllText(Path.Combine(snapshot.Merged, "top")));
+    }
+
+    [Fact]
     public void Snapshot_without_lower_layers_is_an_empty_root()
     {
         using var snapshot = OverlaySnapshot.Mount(_work.Combine("scratch"), []);

@@ -81,8 +81,11 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
+        // Refused connections are retried (a registry may be restarting); quickly here.
+        using var client = new RegistryClient(new RegistryClientOptions { RetryDelay = TimeSpan.FromMilliseconds(1) });
+
         var error = await Assert.ThrowsAsync<RegistryClientException>(() =>
-            _client.GetManifestAsync(Reference.Parse($"127.0.0.1:{port}/app:v1"), CancellationToken.None));
+            client.GetManifestAsync(Reference.Parse($"127.0.0.1:{port}/app:v1"), CancellationToken.None));
 
         Assert.Equal($"cannot reach registry 127.0.0.1:{port}: connection refused", error.Message);
         Assert.Equal(RegistryErrorCodes.Unreachable, error.ErrorCode);

@@ -19,7 +19,10 @@ namespace Hyper.Distribution.Registry.Auth;
 /// </remarks>
 internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider? credentials) : DelegatingHandler
 {
-    /// <summary>The scope a request needs, e.g. <c>repository:library/busybox:pull</c>; set by the API calls.</summary>
+    /// <summary>
+    /// The scope a request needs, e.g. <c>repository:library/busybox:pull</c>, or several separated by spaces
+    /// (<c>repository:app:pull,push repository:base:pull</c> for a mount); set by the API calls.
+    /// </summary>
     public static readonly HttpRequestOptionsKey<string> ScopeOption = new("Hyper.Registry.Scope");
 
     /// <summary>The registry a request is for, as references name it; credentials are looked up by it.</summary>
@@ -222,9 +225,17 @@ internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider?
             ? await credentials.GetCredentialAsync(registry, cancellationToken).ConfigureAwait(false)
             : null;
 
-    /// <summary>The challenge names the scope when the registry knows it; otherwise the request's own.</summary>
-    private static string ScopeOf(AuthenticationChallenge challenge, HttpRequestMessage request) =>
-        challenge["scope"] ?? (request.Options.TryGetValue(ScopeOption, out var scope) ? scope : string.Empty);
+    /// <summary>
+    /// The scope named by the challenge, widened by the request's own: a request may need more than the registry
+    /// names (a cross-repository mount needs pull on the source repository too), and one token must cover both.
+    /// </summary>
+    private static string ScopeOf(AuthenticationChallenge challenge, HttpRequestMessage request)
+    {
+        var own = request.Options.TryGetValue(ScopeOption, out var scope) ? scope : string.Empty;
+        return challenge["scope"] is { } named
+            ? string.Join(' ', $"{named} {own}".Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal))
+            : own;
+    }
 
     private static AuthenticationHeaderValue BasicHeader(RegistryCredential credential) =>
         new(AuthenticationChallenge.BasicScheme, Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.Username}:{credential.Password}")));

@@ -18,6 +18,7 @@ public static class HyperbuildCommand
         root.Add(RunCommand.Create());
         root.Add(CopyCommand.Create());
         root.Add(PullCommand.Create());
+        root.Add(PushCommand.Create());
         root.Add(InspectCommand.Create());
         AddOriginalForm(root);
         return root;

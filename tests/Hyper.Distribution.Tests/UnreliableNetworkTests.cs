@@ -1,6 +1,5 @@
 using Hyper.Distribution.Content;
 using Hyper.Distribution.Registry;
-using Hyper.Distribution.Tests.Registry;
 
 namespace Hyper.Distribution.Tests;
 

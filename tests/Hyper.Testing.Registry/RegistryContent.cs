@@ -36,6 +36,18 @@ public static class RegistryContent
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
+    /// <summary>
+    /// Writes a <see cref="TestImages"/> image (named after <paramref name="repository"/>, so each repository gets its own
+    /// content) into a layout under <paramref name="workDirectory"/> and pushes it as <paramref name="repository"/>:<paramref name="tag"/>.
+    /// </summary>
+    public static async Task<TestImage> PushTestImageAsync(this RunningRegistry registry, string workDirectory, string repository, string tag)
+    {
+        var layout = await OciLayout.CreateAsync(Path.Combine(workDirectory, "push-" + repository.Replace('/', '-')));
+        var image = await TestImages.WriteAsync(layout, tag, name: repository);
+        await registry.PushAsync(layout, image.Manifest, repository, tag);
+        return image;
+    }
+
     /// <summary>The file a blob is kept in by the registry's filesystem store, for tests that damage it.</summary>
     public static string BlobFile(this RunningRegistry registry, Digest digest) =>
         Path.Combine(registry.DataDirectory, "blobs", digest.Algorithm, digest.Encoded[..2], digest.Encoded);

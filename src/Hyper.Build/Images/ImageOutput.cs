@@ -27,7 +27,7 @@ public sealed record ImageOutput(OutputType Type, string? Destination)
                     destination = value;
                     break;
                 case "name" or "push":
-                    // Names come from -t; pushing from --push, once the registry client lands.
+                    // Names come from -t; type=registry (or image) pushes to each of them.
                     break;
                 default:
                     throw new FormatException($"--output {text}: unknown key '{key}' (known: type, dest)");

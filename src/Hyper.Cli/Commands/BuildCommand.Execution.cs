@@ -7,6 +7,7 @@ using Hyper.Build.Images;
 using Hyper.Build.Solver;
 using Hyper.Cli.Output;
 using Hyper.Distribution;
+using Hyper.Distribution.Content;
 using Hyper.Distribution.Registry;
 using Hyper.Oci;
 
@@ -39,14 +40,15 @@ public static partial class BuildCommand
     internal static async Task<int> BuildAsync(ParseResult parse, BuildArguments arguments, CancellationToken cancellationToken)
     {
         var error = parse.InvocationConfiguration.Error;
-        if (arguments.Push || arguments.Outputs.Any(static o => ImageOutput.Parse(o).Type == OutputType.Registry))
+        var outputs = arguments.Outputs.Select(ImageOutput.Parse).ToList();
+        var tags = arguments.Tags.Select(ParseTag).ToList();
+        var push = arguments.Push || outputs.Any(static o => o.Type == OutputType.Registry);
+        if (push && tags.Count == 0)
         {
-            error.WriteLine("hyperbuild: pushing (--push, type=registry) needs the registry client, which is not available yet; use -o type=oci,dest=… and skopeo copy");
+            error.WriteLine("hyperbuild: pushing (--push, type=registry) needs a name to push to: give -t REGISTRY/REPOSITORY[:TAG]");
             return UsageFailed;
         }
 
-        var outputs = arguments.Outputs.Select(ImageOutput.Parse).ToList();
-        var tags = arguments.Tags.Select(ParseTag).ToList();
         using var context = await BuildContext.OpenAsync(arguments.Context, arguments.File, Console.OpenStandardInput(), cancellationToken).ConfigureAwait(false);
         var request = new BuildRequest
         {
@@ -87,10 +89,15 @@ public static partial class BuildCommand
         try
         {
             var result = await WithProgressAsync(arguments.Progress, error, progress => builder.BuildAsync(request, progress, cancellationToken)).ConfigureAwait(false);
-            foreach (var output in outputs)
+            foreach (var output in outputs.Where(static o => o.Type != OutputType.Registry))
             {
                 await ImageExporter.ExportAsync(root.Images, result.Manifest, output, tags, cancellationToken).ConfigureAwait(false);
                 error.WriteLine($"exported {result.Manifest.Digest} to {output.Type.ToString().ToLowerInvariant()} {output.Destination}");
+            }
+
+            if (push)
+            {
+                await PushAsync(root.Images, result.Manifest, tags, client, arguments.Progress, error, cancellationToken).ConfigureAwait(false);
             }
 
             error.WriteLine($"image {result.Id}{(tags.Count == 0 ? string.Empty : " named " + string.Join(", ", tags))}");
@@ -110,6 +117,21 @@ public static partial class BuildCommand
         {
             error.WriteLine($"ERROR: {e.Message}");
             return BuildFailed;
+        }
+    }
+
+    /// <summary>Pushes the built image from the store to each of its names, one after the other: later ones find the blobs there.</summary>
+    private static async Task PushAsync(
+        ImageStore store, Manifest manifest, IReadOnlyList<Reference> names, RegistryClient client, string progressMode, TextWriter error, CancellationToken cancellationToken)
+    {
+        var pusher = new ImagePusher(client);
+        var content = new LayoutImageContent(store.Layout, manifest);
+        foreach (var name in names)
+        {
+            var view = ProgressView.Create(progressMode, error);
+            Descriptor pushed = null!;
+            await view.RunAsync(async progress => pushed = await pusher.PushAsync(content, name, progress, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            error.WriteLine($"pushed {name} ({pushed.Digest})");
         }
     }
 

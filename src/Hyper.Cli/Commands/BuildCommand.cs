@@ -60,7 +60,7 @@ public static partial class BuildCommand
         };
         var pull = new Option<bool>("--pull") { Description = "Fetch base images again even when the local store has them" };
         var insecure = new Option<string[]>("--insecure-registry") { Description = "Use plain HTTP for this registry HOST[:PORT] (localhost and 127.0.0.1 always are) (repeatable)" };
-        var push = new Option<bool>("--push") { Description = "Push the image to its registry (needs the registry client; not available yet)" };
+        var push = new Option<bool>("--push") { Description = "Push the image to the registry of each -t name after building it" };
         var context = new Argument<string>("CONTEXT") { Description = "The build context: a directory, or - for a tarball on standard input" };
 
         var command = new Command("build", "Build an image from a Dockerfile; with --call, check it or list what it offers.")

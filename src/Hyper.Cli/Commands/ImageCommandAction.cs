@@ -30,9 +30,9 @@ internal static class ImageCommandAction
         }
     }
 
-    // Invalid-operation covers an ambiguous layout ("holds 2 images, name one") and --all to a one-image destination;
+    // Argument covers a push to a digest that is not the image's; invalid-operation covers an ambiguous layout ("holds 2 images, name one") and --all to a one-image destination;
     // I/O covers missing files, non-empty --rootfs directories and digest mismatches (DigestMismatchException is one).
     private static bool IsUserFacing(Exception e) => e is RegistryClientException or DigestMismatchException or PlatformNotFoundException
         or FormatException or KeyNotFoundException or InvalidOciDocumentException or IOException or UnauthorizedAccessException
-        or InvalidOperationException or UnsafeLayerEntryException or NotSupportedException;
+        or InvalidOperationException or UnsafeLayerEntryException or NotSupportedException or ArgumentException;
 }

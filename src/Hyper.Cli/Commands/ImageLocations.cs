@@ -50,7 +50,7 @@ internal sealed class ImageLocations(RegistryClient client) : IDisposable
             ImageTransport.OciLayout => new OciLayoutDestination(location.Path!, location.Tag),
             ImageTransport.OciArchive => new OciArchiveDestination(location.Path!, location.Tag),
             ImageTransport.DockerArchive => new DockerArchiveDestination(location.Path!, location.Tag is { } name ? [RepoTagOf(name)] : []),
-            _ => throw new NotSupportedException($"pushing to a registry ({location}) needs the registry push client, which is not available yet"),
+            _ => new RegistryDestination(new ImagePusher(Client), location.Reference!),
         };
     }
 

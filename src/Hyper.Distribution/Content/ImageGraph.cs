@@ -37,12 +37,12 @@ public sealed class ImageGraph
         return new ImageGraph(manifests, blobs);
     }
 
-    /// <summary>What a person sees for <paramref name="blob"/> in progress output: <c>config</c> or <c>layer 3f1e…</c> (12 hex digits).</summary>
+    /// <summary>What a person sees for <paramref name="blob"/> in progress output, as <see cref="ImagePusher"/> names it: <c>config</c> or <c>layer 3f1e…</c> (12 hex digits).</summary>
     public string Describe(Descriptor blob)
     {
         ArgumentNullException.ThrowIfNull(blob);
         var isConfig = Manifests.Any(m => m.Image?.Config.Digest == blob.Digest);
-        return isConfig ? $"config {blob.Digest.Encoded[..12]}" : $"layer {blob.Digest.Encoded[..12]}";
+        return isConfig ? "config" : $"layer {blob.Digest.Encoded[..12]}";
     }
 
     private static async Task CollectAsync(IImageContent content, Manifest manifest, List<Manifest> into, CancellationToken cancellationToken)

@@ -49,14 +49,40 @@ public sealed class RegistryImageContent : IImageContent
         return manifest;
     }
 
-    public Task<Stream> OpenBlobAsync(Descriptor blob, long offset, CancellationToken cancellationToken)
+    /// <summary>
+    /// The blob from <paramref name="offset"/> on. A resumed upload (registry to registry) asks for the rest after a
+    /// break; that is read from the start and the first bytes skipped, so the digest is still checked at the end.
+    /// </summary>
+    public async Task<Stream> OpenBlobAsync(Descriptor blob, long offset, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        if (offset != 0)
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var content = await _client.GetBlobAsync(Reference, blob, cancellationToken).ConfigureAwait(false);
+        if (offset == 0)
         {
-            throw new NotSupportedException($"blob {blob.Digest} of {Reference} is read from its start only");
+            return content;
         }
 
-        return _client.GetBlobAsync(Reference, blob, cancellationToken);
+        try
+        {
+            var buffer = new byte[81920];
+            for (var skipped = 0L; skipped < offset;)
+            {
+                var read = await content.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, offset - skipped)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new RegistryClientException($"blob {blob.Digest} of {Reference} ended before byte {offset}", RegistryErrorCodes.InvalidResponse);
+                }
+
+                skipped += read;
+            }
+
+            return content;
+        }
+        catch
+        {
+            await content.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 }

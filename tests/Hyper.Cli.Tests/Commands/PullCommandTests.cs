@@ -19,7 +19,7 @@ public sealed class PullCommandTests(RegistryFixture fixture) : IClassFixture<Re
     [Fact]
     public async Task Pull_stores_the_image_under_its_name_and_inspect_describes_it()
     {
-        var image = await PushTestImageAsync("pull/app", "v1");
+        var image = await fixture.Registry.PushTestImageAsync(_work.Path, "pull/app", "v1");
         var root = _work.Combine("root");
 
         var pulled = await Hyperbuild.RunCheckedAsync("--root", root, "pull", "--progress", "plain", $"{Registry}/pull/app:v1");
@@ -45,7 +45,7 @@ public sealed class PullCommandTests(RegistryFixture fixture) : IClassFixture<Re
     [Fact]
     public async Task Inspect_raw_prints_the_registry_bytes_and_config_the_config()
     {
-        var image = await PushTestImageAsync("inspect/raw", "v1");
+        var image = await fixture.Registry.PushTestImageAsync(_work.Path, "inspect/raw", "v1");
         var registryBytes = await fixture.Registry.Client.GetByteArrayAsync($"/v2/inspect/raw/manifests/v1");
 
         var raw = await Hyperbuild.RunCheckedAsync("inspect", "--raw", $"{Registry}/inspect/raw:v1");
@@ -116,7 +116,7 @@ public sealed class PullCommandTests(RegistryFixture fixture) : IClassFixture<Re
     [Fact]
     public async Task An_unknown_tag_or_repository_is_one_line_and_exit_1()
     {
-        await PushTestImageAsync("pull/known", "v1");
+        await fixture.Registry.PushTestImageAsync(_work.Path, "pull/known", "v1");
 
         var (tagCode, _, tagError) = await Hyperbuild.RunAsync("--root", _work.Combine("root"), "pull", $"{Registry}/pull/known:nope");
         var (inspectCode, _, inspectError) = await Hyperbuild.RunAsync("inspect", $"{Registry}/pull/unknown:v1");
@@ -132,7 +132,7 @@ public sealed class PullCommandTests(RegistryFixture fixture) : IClassFixture<Re
     [Fact]
     public async Task Copy_from_a_registry_to_a_layout_keeps_the_digest_and_skopeo_agrees()
     {
-        var image = await PushTestImageAsync("copy/from", "v1");
+        var image = await fixture.Registry.PushTestImageAsync(_work.Path, "copy/from", "v1");
         var destination = _work.Combine("layout");
 
         await Hyperbuild.RunCheckedAsync("copy", "-q", $"docker://{Registry}/copy/from:v1", $"oci:{destination}:v1");
@@ -141,14 +141,6 @@ public sealed class PullCommandTests(RegistryFixture fixture) : IClassFixture<Re
         Assert.Equal(image.Manifest.Digest, (await layout.ResolveAsync("v1")).Digest);
         var skopeo = await ExternalProcess.RunCheckedAsync("skopeo", "inspect", "--raw", $"oci:{destination}:v1");
         Assert.Equal(image.Manifest.Bytes.ToArray(), System.Text.Encoding.UTF8.GetBytes(skopeo.StandardOutput));
-    }
-
-    private async Task<TestImage> PushTestImageAsync(string repository, string tag)
-    {
-        var layout = await OciLayout.CreateAsync(_work.Combine("push-" + repository.Replace('/', '-')));
-        var image = await TestImages.WriteAsync(layout, tag, name: repository);
-        await fixture.Registry.PushAsync(layout, image.Manifest, repository, tag);
-        return image;
     }
 
     private static async Task<Manifest> WriteImageAsync(OciLayout layout, params byte[][] tars)

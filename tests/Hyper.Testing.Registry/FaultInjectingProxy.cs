@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Hyper.Distribution.Tests.Registry;
+namespace Hyper.Testing.Registry;
 
 /// <summary>
 /// Stands between a client and a real registry on 127.0.0.1, passes requests on, records what the registry
@@ -16,7 +16,7 @@ namespace Hyper.Distribution.Tests.Registry;
 /// (<see cref="DropUploadAfter"/>) or a blob download (<see cref="DropDownloadAfter"/>), and answers every
 /// <see cref="FailEvery"/>-th request itself with 503 or 429 (<c>Retry-After: 0</c> or <c>1</c>).
 /// </summary>
-internal sealed class FaultInjectingProxy : IAsyncDisposable
+public sealed class FaultInjectingProxy : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly HttpClient _upstream;

@@ -102,8 +102,9 @@ rm -rf "$out/pulled"
 
 awk '
   /^client tool=/ { split($2, t, "="); split($3, i, "="); split($4, f, "="); split($5, s, "=")
-    key = i[2] " " f[2]; if (t[2] == "hyper") h[key] = s[2]; else k[key] = s[2]; order[key] = ++n }
+    key = i[2] " " f[2]; if (t[2] == "hyper") h[key] = s[2]; else k[key] = s[2] }
   END { print ""; print "== skopeo seconds / hyperbuild seconds (> 1: hyperbuild faster)"
-    for (key in h) if (key in k && h[key] > 0) printf "%-12s hyperbuild=%-8.2f skopeo=%-8.2f ratio=%.2f\n", key, h[key], k[key], k[key] / h[key] }' \
+    split("big push,big pull,many push,many pull", keys, ",")
+    for (n = 1; n <= 4; n++) if ((key = keys[n]) in h && key in k && h[key] > 0) printf "%-12s hyperbuild=%-8.2f skopeo=%-8.2f ratio=%.2f\n", key, h[key], k[key], k[key] / h[key] }' \
   "$out/figures.txt" | tee "$out/ratios.txt"
 echo "results in $out"

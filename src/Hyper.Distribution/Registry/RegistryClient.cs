@@ -34,8 +34,7 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>Where <paramref name="registry"/> (as a reference names it) is reached, with this client's insecure registries.</summary>
-    public RegistryEndpoint GetEndpoint(string registry) => RegistryEndpoint.Resolve(
-        registry, _options.InsecureRegistries, _options.HttpsRegistries.Concat(_options.TlsVerificationSkipped));
+    public RegistryEndpoint GetEndpoint(string registry) => RegistryEndpoint.Resolve(registry, _options.InsecureRegistries, _options.HttpsRegistries);
 
     /// <summary>
     /// Asks <c>/v2/</c> of <paramref name="registry"/> with this client's credentials, answering its

@@ -9,7 +9,7 @@ public sealed class RegistryClientOptions
     /// <summary>
     /// Registries spoken to over plain HTTP, by host (<c>registry.local</c>) or host and port
     /// (<c>registry.local:5000</c>). <c>localhost</c>, <c>127.0.0.1</c> and <c>::1</c> are too, unless
-    /// listed in <see cref="HttpsRegistries"/> or <see cref="TlsVerificationSkipped"/>.
+    /// listed in <see cref="HttpsRegistries"/>.
     /// </summary>
     public ISet<string> InsecureRegistries { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
@@ -19,6 +19,8 @@ public sealed class RegistryClientOptions
     /// <summary>
     /// Registries (host or host:port) spoken to over HTTPS without verifying their certificate, as
     /// podman's <c>--tls-verify=false</c>: for a registry with a self-signed certificate on a trusted network.
+    /// It does not make a loopback registry use HTTPS (see <see cref="HttpsRegistries"/>), so the flag
+    /// copied from a podman command line still works against a local plain-HTTP registry.
     /// </summary>
     public ISet<string> TlsVerificationSkipped { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 

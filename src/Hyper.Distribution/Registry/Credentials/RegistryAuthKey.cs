@@ -4,7 +4,7 @@ namespace Hyper.Distribution.Registry.Credentials;
 /// How auth files name registries, as docker reads them: keys may carry a scheme and a path
 /// (<c>https://127.0.0.1:5000/v1/</c>) and mean the host[:port]; Docker Hub is <c>https://index.docker.io/v1/</c>.
 /// </summary>
-internal static class RegistryAuthKey
+public static class RegistryAuthKey
 {
     /// <summary>The key docker writes for Docker Hub and hands to credential helpers for it.</summary>
     public const string DockerHub = "https://index.docker.io/v1/";

@@ -99,11 +99,5 @@ public sealed class TokenRefreshTests(RegistryFixture fixture) : IClassFixture<R
         return await AuthenticatingProxy.StartAsync(fixture.Registry, AuthenticatingProxy.Scheme.BearerWithCredentials);
     }
 
-    private async Task<TestImage> PushAsync(string repository)
-    {
-        var source = await OciLayout.CreateAsync(_work.Combine("source-" + repository.Replace('/', '-')));
-        var image = await TestImages.WriteAsync(source, name: repository);
-        await fixture.Registry.PushAsync(source, image.Manifest, repository, "v1");
-        return image;
-    }
+    private Task<TestImage> PushAsync(string repository) => fixture.Registry.PushTestImageAsync(_work.Path, repository, "v1");
 }

@@ -108,11 +108,5 @@ public sealed class CustomCertificateAuthorityTests(RegistryFixture fixture) : I
         return await AuthenticatingProxy.StartAsync(fixture.Registry, AuthenticatingProxy.Scheme.None, _authority.IssueServerCertificate());
     }
 
-    private async Task<TestImage> PushAsync(string repository)
-    {
-        var source = await OciLayout.CreateAsync(_work.Combine("source-" + repository.Replace('/', '-')));
-        var image = await TestImages.WriteAsync(source, name: repository);
-        await fixture.Registry.PushAsync(source, image.Manifest, repository, "v1");
-        return image;
-    }
+    private Task<TestImage> PushAsync(string repository) => fixture.Registry.PushTestImageAsync(_work.Path, repository, "v1");
 }

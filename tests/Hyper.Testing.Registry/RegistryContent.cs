@@ -36,6 +36,18 @@ public static class RegistryContent
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
+    /// <summary>
+    /// Writes a test image named after <paramref name="repository"/> into a new OCI layout under
+    /// <paramref name="workDirectory"/> and pushes it as <paramref name="repository"/>:<paramref name="tag"/>.
+    /// </summary>
+    public static async Task<TestImage> PushTestImageAsync(this RunningRegistry registry, string workDirectory, string repository, string tag)
+    {
+        var source = await OciLayout.CreateAsync(Path.Combine(workDirectory, "source-" + repository.Replace('/', '-')));
+        var image = await TestImages.WriteAsync(source, name: repository);
+        await registry.PushAsync(source, image.Manifest, repository, tag);
+        return image;
+    }
+
     /// <summary>The file a blob is kept in by the registry's filesystem store, for tests that damage it.</summary>
     public static string BlobFile(this RunningRegistry registry, Digest digest) =>
         Path.Combine(registry.DataDirectory, "blobs", digest.Algorithm, digest.Encoded[..2], digest.Encoded);

@@ -14,6 +14,8 @@ public static class HyperbuildCommand
         root.Add(DataRoot.RuntimeOption);
         root.Add(BuildCommand.Create());
         root.Add(ImagesCommand.Create());
+        root.Add(LoginCommand.Create());
+        root.Add(LogoutCommand.Create());
         root.Add(RmiCommand.Create());
         root.Add(RunCommand.Create());
         root.Add(CopyCommand.Create());

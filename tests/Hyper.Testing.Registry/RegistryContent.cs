@@ -37,14 +37,14 @@ public static class RegistryContent
     }
 
     /// <summary>
-    /// Writes a <see cref="TestImages"/> image (named after <paramref name="repository"/>, so each repository gets its own
-    /// content) into a layout under <paramref name="workDirectory"/> and pushes it as <paramref name="repository"/>:<paramref name="tag"/>.
+    /// Writes a test image named after <paramref name="repository"/> into a new OCI layout under
+    /// <paramref name="workDirectory"/> and pushes it as <paramref name="repository"/>:<paramref name="tag"/>.
     /// </summary>
     public static async Task<TestImage> PushTestImageAsync(this RunningRegistry registry, string workDirectory, string repository, string tag)
     {
-        var layout = await OciLayout.CreateAsync(Path.Combine(workDirectory, "push-" + repository.Replace('/', '-')));
-        var image = await TestImages.WriteAsync(layout, tag, name: repository);
-        await registry.PushAsync(layout, image.Manifest, repository, tag);
+        var source = await OciLayout.CreateAsync(Path.Combine(workDirectory, "source-" + repository.Replace('/', '-')));
+        var image = await TestImages.WriteAsync(source, name: repository);
+        await registry.PushAsync(source, image.Manifest, repository, tag);
         return image;
     }
 

@@ -10,7 +10,14 @@ public static class ExternalProcess
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}";
     }
 
-    public static async Task<Result> RunAsync(string fileName, params string[] arguments)
+    public static Task<Result> RunAsync(string fileName, params string[] arguments) =>
+        RunAsync(fileName, new Dictionary<string, string?>(), standardInput: null, arguments);
+
+    /// <summary>
+    /// Runs the tool with <paramref name="standardInput"/> written to it, and <paramref name="environment"/>
+    /// set in its environment (a null value removes the variable).
+    /// </summary>
+    public static async Task<Result> RunAsync(string fileName, IReadOnlyDictionary<string, string?> environment, string? standardInput, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -24,7 +31,24 @@ public static class ExternalProcess
             startInfo.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {fileName}");
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+        }
+
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

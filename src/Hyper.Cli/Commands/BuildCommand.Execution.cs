@@ -9,6 +9,7 @@ using Hyper.Cli.Output;
 using Hyper.Distribution;
 using Hyper.Distribution.Content;
 using Hyper.Distribution.Registry;
+using Hyper.Distribution.Registry.Credentials;
 using Hyper.Oci;
 
 namespace Hyper.Cli.Commands;
@@ -78,7 +79,8 @@ public static partial class BuildCommand
         };
 
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
-        var clientOptions = new RegistryClientOptions();
+        // Base images from private registries pull with what hyperbuild login (or docker/podman login) kept.
+        var clientOptions = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.FromEnvironment() };
         foreach (var registry in arguments.InsecureRegistries)
         {
             clientOptions.InsecureRegistries.Add(registry);

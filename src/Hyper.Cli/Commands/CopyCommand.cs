@@ -27,7 +27,7 @@ public static class CopyCommand
             var from = ImageLocation.Parse(parse.GetValue(source)!);
             var to = ImageLocation.Parse(parse.GetValue(destination)!);
             var platform = transfer.PlatformOf(parse);
-            using var locations = new ImageLocations(transfer.CreateClient(parse));
+            using var locations = new ImageLocations(transfer.CreateClient(parse, from, to));
             var content = await locations.OpenSourceAsync(from, cancellationToken).ConfigureAwait(false);
             var target = locations.CreateDestination(to);
             var written = await transfer.WithProgressAsync(parse, progress =>

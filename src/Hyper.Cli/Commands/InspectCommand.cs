@@ -21,20 +21,16 @@ public static class InspectCommand
         var location = new Argument<string>("LOCATION") { Description = "docker://REF or REF, oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF]" };
         var raw = new Option<bool>("--raw") { Description = "Print the manifest (with --config: the config) exactly as stored" };
         var config = new Option<bool>("--config") { Description = "Print the image config instead of the summary" };
-        var platform = new Option<string?>("--platform") { Description = "From an index, inspect the image for os/arch[/variant] (default: this machine's)" };
-        var insecure = new Option<string[]>("--insecure-registry") { Description = "Use plain HTTP for this registry HOST[:PORT] (repeatable)" };
-        var command = new Command("inspect", "Show an image's manifest and config as JSON") { location, raw, config, platform, insecure };
+        var transfer = new TransferOptions();
+        var command = new Command("inspect", "Show an image's manifest and config as JSON")
+        {
+            location, raw, config, transfer.Platform, transfer.InsecureRegistries, transfer.TlsVerify, transfer.CaFile,
+        };
         command.SetAction((parse, cancellationToken) => ImageCommandAction.RunAsync(parse, async () =>
         {
             var output = parse.InvocationConfiguration.Output;
             var where = ImageLocation.Parse(parse.GetValue(location)!);
-            var clientOptions = new Distribution.Registry.RegistryClientOptions();
-            foreach (var registry in parse.GetValue(insecure) ?? [])
-            {
-                clientOptions.InsecureRegistries.Add(registry);
-            }
-
-            using var locations = new ImageLocations(new Distribution.Registry.RegistryClient(clientOptions));
+            using var locations = new ImageLocations(transfer.CreateClient(parse, where));
             var content = await locations.OpenSourceAsync(where, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(raw) && !parse.GetValue(config))
             {
@@ -43,8 +39,7 @@ public static class InspectCommand
                 return 0;
             }
 
-            var wanted = parse.GetValue(platform) is { Length: > 0 } text ? Platform.Parse(text) : Platform.Current;
-            var image = await PlatformImageContent.SelectAsync(content, wanted, where.ToString(), cancellationToken).ConfigureAwait(false);
+            var image = await PlatformImageContent.SelectAsync(content, transfer.PlatformOf(parse), where.ToString(), cancellationToken).ConfigureAwait(false);
             var manifest = image.Manifest.Image ?? throw new InvalidOciDocumentException($"{where} names a {image.Manifest.MediaType}, which is not an image");
             var configBytes = await ImageContentDocuments.ReadAsync(image, manifest.Config, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(config))

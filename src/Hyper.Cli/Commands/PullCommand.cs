@@ -27,7 +27,6 @@ public static class PullCommand
         {
             var location = ImageLocation.Parse(parse.GetValue(image)!);
             var platform = transfer.PlatformOf(parse);
-            using var locations = new ImageLocations(transfer.CreateClient(parse));
             var directory = parse.GetValue(rootfs);
             if (directory is null && location.Transport != ImageTransport.Registry)
             {
@@ -38,6 +37,7 @@ public static class PullCommand
                 ? reference.WithTag(Reference.DefaultTag)
                 : location.Reference;
             var source = name is null ? location : ImageLocation.ForRegistry(name);
+            using var locations = new ImageLocations(transfer.CreateClient(parse, source));
             var content = await locations.OpenSourceAsync(source, cancellationToken).ConfigureAwait(false);
             var destination = directory is null
                 ? new ImageStoreDestination(await DataRoot.OpenImagesAsync(parse, cancellationToken).ConfigureAwait(false), [name!])

@@ -40,7 +40,7 @@ public static class PushCommand
                     ?? throw new FormatException($"image {stored.Id.Encoded[..12]} has no name, so no registry to push to: name it with build -t, or give a DESTINATION"));
             }
 
-            using var locations = new ImageLocations(transfer.CreateClient(parse));
+            using var locations = new ImageLocations(transfer.CreateClient(parse, target));
             var written = await transfer.WithProgressAsync(parse, progress =>
                 locations.CreateDestination(target).WriteAsync(new LayoutImageContent(store.Layout, stored.Manifest), progress, cancellationToken)).ConfigureAwait(false);
             if (!parse.GetValue(transfer.Quiet))

@@ -1,8 +1,10 @@
 using System.CommandLine;
 
 using Hyper.Cli.Output;
+using Hyper.Distribution;
 using Hyper.Distribution.Progress;
 using Hyper.Distribution.Registry;
+using Hyper.Distribution.Registry.Credentials;
 using Hyper.Oci;
 
 namespace Hyper.Cli.Commands;
@@ -21,6 +23,10 @@ internal sealed class TransferOptions
         Description = "Use plain HTTP for this registry HOST[:PORT] (localhost and 127.0.0.1 always are) (repeatable)",
     };
 
+    public Option<bool> TlsVerify { get; } = RegistryTransportOptions.TlsVerify();
+
+    public Option<string[]> CaFile { get; } = RegistryTransportOptions.CaFile();
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
@@ -28,19 +34,40 @@ internal sealed class TransferOptions
         command.Add(Quiet);
         command.Add(Platform);
         command.Add(InsecureRegistries);
+        command.Add(TlsVerify);
+        command.Add(CaFile);
     }
 
     /// <summary>The platform asked for, or this machine's.</summary>
     public Platform PlatformOf(ParseResult parse) =>
         parse.GetValue(Platform) is { Length: > 0 } text ? Oci.Platform.Parse(text) : Oci.Platform.Current;
 
-    /// <summary>A registry client with the registries given as insecure.</summary>
-    public RegistryClient CreateClient(ParseResult parse)
+    /// <summary>
+    /// A registry client with the credentials <c>hyperbuild login</c> (or docker, podman) kept, the CA files given, the
+    /// insecure registries given, and with <c>--tls-verify=false</c> certificates unchecked for the registries of <paramref name="locations"/>.
+    /// </summary>
+    public RegistryClient CreateClient(ParseResult parse, params ImageLocation[] locations)
     {
-        var options = new RegistryClientOptions();
+        var options = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.FromEnvironment() };
         foreach (var registry in parse.GetValue(InsecureRegistries) ?? [])
         {
             options.InsecureRegistries.Add(registry);
+        }
+
+        foreach (var file in parse.GetValue(CaFile) ?? [])
+        {
+            options.CertificateAuthorityFiles.Add(Path.GetFullPath(file));
+        }
+
+        if (!parse.GetValue(TlsVerify))
+        {
+            foreach (var location in locations)
+            {
+                if (location.Reference is { } reference)
+                {
+                    options.TlsVerificationSkipped.Add(reference.Registry);
+                }
+            }
         }
 
         return new RegistryClient(options);

@@ -1,8 +1,9 @@
 namespace Hyper.Distribution.Registry;
 
 /// <summary>
-/// Where credentials come from, asked once per registry the first time it demands them. The docker
-/// <c>config.json</c> stores and credential helpers will be providers of their own.
+/// Where credentials come from, asked whenever a registry's challenge is answered (so a provider that
+/// does real work caches). <see cref="Credentials.AuthFileCredentialProvider"/> reads docker's and
+/// podman's auth files and credential helpers.
 /// </summary>
 public interface IRegistryCredentialProvider
 {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 
 using Hyper.Distribution.Registry.Auth;
+using Hyper.Distribution.Registry.Transport;
 using Hyper.Oci;
 
 using Polly;
@@ -31,16 +32,7 @@ public sealed partial class RegistryClient : IDisposable
         _options = options ?? new RegistryClientOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.UploadChunkSize, 1, nameof(options));
         _retry = TransientFailureRetry.Create(_options);
-        var transport = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = true,
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = _options.ConnectTimeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            // Blob downloads run in parallel per registry; more than this only shares the same bandwidth.
-            MaxConnectionsPerServer = 16,
-        };
-        _http = new HttpClient(new RegistryAuthenticationHandler(_options.Credentials) { InnerHandler = transport })
+        _http = new HttpClient(new RegistryAuthenticationHandler(_options.Credentials) { InnerHandler = new RegistryTransportHandler(_options) })
         {
             // Blobs take as long as they take; connection set-up has its own limit and callers cancel.
             Timeout = Timeout.InfiniteTimeSpan,
@@ -49,7 +41,26 @@ public sealed partial class RegistryClient : IDisposable
     }
 
     /// <summary>Where <paramref name="registry"/> (as a reference names it) is reached, with this client's insecure registries.</summary>
-    public RegistryEndpoint GetEndpoint(string registry) => RegistryEndpoint.Resolve(registry, _options.InsecureRegistries);
+    public RegistryEndpoint GetEndpoint(string registry) => RegistryEndpoint.Resolve(registry, _options.InsecureRegistries, _options.HttpsRegistries);
+
+    /// <summary>
+    /// Asks <c>/v2/</c> of <paramref name="registry"/> with this client's credentials, answering its
+    /// challenge as every call does, as <c>docker login</c> checks them: returns when the registry lets
+    /// them in, else throws <see cref="RegistryClientException"/> (<see cref="RegistryErrorCodes.Unauthorized"/>
+    /// for refused credentials).
+    /// </summary>
+    public async Task VerifyAccessAsync(string registry, CancellationToken cancellationToken)
+    {
+        var endpoint = GetEndpoint(registry);
+        HttpRequestMessage NewRequest()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint.BaseAddress, "v2/"));
+            request.Options.Set(RegistryAuthenticationHandler.RegistryOption, endpoint.Registry);
+            return request;
+        }
+
+        using var response = await SendAsync(NewRequest, endpoint, registry, RegistryErrorCodes.NameUnknown, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// The manifest <paramref name="reference"/> names (by digest when it has one, else by tag), with its

@@ -14,9 +14,31 @@ public sealed class RegistryClientOptions
 
     /// <summary>
     /// Registries spoken to over plain HTTP, by host (<c>registry.local</c>) or host and port
-    /// (<c>registry.local:5000</c>). <c>localhost</c>, <c>127.0.0.1</c> and <c>::1</c> always are.
+    /// (<c>registry.local:5000</c>). <c>localhost</c>, <c>127.0.0.1</c> and <c>::1</c> are too, unless
+    /// listed in <see cref="HttpsRegistries"/>.
     /// </summary>
     public ISet<string> InsecureRegistries { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Loopback registries (host or host:port) that serve HTTPS: a local registry with TLS.</summary>
+    public ISet<string> HttpsRegistries { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Registries (host or host:port) spoken to over HTTPS without verifying their certificate, as
+    /// podman's <c>--tls-verify=false</c>: for a registry with a self-signed certificate on a trusted network.
+    /// It does not make a loopback registry use HTTPS (see <see cref="HttpsRegistries"/>), so the flag
+    /// copied from a podman command line still works against a local plain-HTTP registry.
+    /// </summary>
+    public ISet<string> TlsVerificationSkipped { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>PEM files of CA certificates trusted, besides the system's, to sign any registry's certificate.</summary>
+    public IList<string> CertificateAuthorityFiles { get; } = [];
+
+    /// <summary>
+    /// Directories holding one directory per registry (<c>host:port</c>, or <c>host</c> for port 443)
+    /// whose <c>*.crt</c> files are CA certificates trusted for that registry, as docker and podman
+    /// read them. Missing directories are skipped.
+    /// </summary>
+    public IList<string> CertificateDirectories { get; } = DefaultCertificateDirectories();
 
     /// <summary>Credentials for registries that ask; null means anonymous access everywhere.</summary>
     public IRegistryCredentialProvider? Credentials { get; set; }
@@ -44,4 +66,16 @@ public sealed class RegistryClientOptions
 
     /// <summary>The longest wait between two tries, unless the registry asks for longer with <c>Retry-After</c>.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>podman's and docker's system directories, then podman's rootless one.</summary>
+    private static List<string> DefaultCertificateDirectories()
+    {
+        var directories = new List<string> { "/etc/containers/certs.d", "/etc/docker/certs.d" };
+        if (Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home)
+        {
+            directories.Add(Path.Combine(home, ".config", "containers", "certs.d"));
+        }
+
+        return directories;
+    }
 }

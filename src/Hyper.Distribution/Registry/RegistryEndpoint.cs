@@ -16,10 +16,11 @@ public sealed record RegistryEndpoint(string Registry, Uri BaseAddress)
     public bool IsInsecure => BaseAddress.Scheme == Uri.UriSchemeHttp;
 
     /// <summary>
-    /// The endpoint of <paramref name="registry"/>: HTTPS, except for loopback names and
-    /// <paramref name="insecureRegistries"/> (matched by host or host:port), which get plain HTTP.
+    /// The endpoint of <paramref name="registry"/>: HTTPS, except for <paramref name="insecureRegistries"/>
+    /// and loopback names not among <paramref name="httpsRegistries"/>, which get plain HTTP. Both lists
+    /// match by host or host:port.
     /// </summary>
-    public static RegistryEndpoint Resolve(string registry, IEnumerable<string>? insecureRegistries = null)
+    public static RegistryEndpoint Resolve(string registry, IEnumerable<string>? insecureRegistries = null, IEnumerable<string>? httpsRegistries = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(registry);
         var host = registry == Reference.DockerHubRegistry ? DockerHubApiHost : registry;
@@ -28,10 +29,8 @@ public sealed record RegistryEndpoint(string Registry, Uri BaseAddress)
             throw new ArgumentException($"'{registry}' is not a registry host[:port]", nameof(registry));
         }
 
-        var insecure = IsLoopbackName(https.Host)
-            || (insecureRegistries?.Any(name =>
-                string.Equals(name, registry, StringComparison.OrdinalIgnoreCase)
-                || string.Equals(name, https.Host, StringComparison.OrdinalIgnoreCase)) ?? false);
+        var insecure = Lists(insecureRegistries, registry, https.Host)
+            || (IsLoopbackName(https.Host) && !Lists(httpsRegistries, registry, https.Host));
         var address = insecure ? new UriBuilder(https) { Scheme = Uri.UriSchemeHttp, Port = https.IsDefaultPort ? 80 : https.Port }.Uri : https;
         return new RegistryEndpoint(registry, address);
     }
@@ -39,6 +38,11 @@ public sealed record RegistryEndpoint(string Registry, Uri BaseAddress)
     /// <summary>The address of <c>/v2/&lt;repository&gt;/&lt;kind&gt;/&lt;reference&gt;</c>.</summary>
     public Uri ApiUri(string repository, string kind, string reference) =>
         new(BaseAddress, $"v2/{repository}/{kind}/{Uri.EscapeDataString(reference)}");
+
+    private static bool Lists(IEnumerable<string>? registries, string registry, string host) =>
+        registries?.Any(name =>
+            string.Equals(name, registry, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(name, host, StringComparison.OrdinalIgnoreCase)) ?? false;
 
     // Only the names that cannot leave the machine: a plain-HTTP default for anything wider is a
     // choice the user makes with InsecureRegistries.

@@ -65,6 +65,8 @@ internal static class RegistryResponses
             : $" ({serverMessage.Trim()})";
         var message = status switch
         {
+            HttpStatusCode.Unauthorized when BasicUserOf(response.RequestMessage) is { } user =>
+                $"{words}: incorrect username or password: the registry refused user '{user}' for {subject}{says}; check the credentials or log in again",
             // The registry's words would only repeat the subject, less readably.
             HttpStatusCode.NotFound => $"{words}: {subject} not found",
             HttpStatusCode.Unauthorized => $"{words}: authentication required for {subject}{says}; log in to the registry or check the credentials",
@@ -90,6 +92,7 @@ internal static class RegistryResponses
             : exception.HttpRequestError switch
             {
                 HttpRequestError.NameResolutionError => "host not found",
+                HttpRequestError.SecureConnectionError when exception.InnerException is Transport.UntrustedCertificateException untrusted => untrusted.Message,
                 HttpRequestError.SecureConnectionError when !insecure =>
                     $"TLS handshake failed ({(exception.InnerException as AuthenticationException)?.Message ?? exception.Message}); if it serves plain HTTP, list it among the insecure registries",
                 _ => exception.Message,
@@ -104,6 +107,26 @@ internal static class RegistryResponses
         { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
         _ => null,
     };
+
+    /// <summary>The user a request sent with HTTP Basic, when it did: a 401 to it means the password is wrong.</summary>
+    private static string? BasicUserOf(HttpRequestMessage? request)
+    {
+        if (request?.Headers.Authorization is not { Scheme: var scheme, Parameter: { } parameter }
+            || !scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(parameter));
+            return decoded.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 ? decoded[..colon] : decoded;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 
     private static async Task<(string? Code, string? Message)> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -147,11 +147,5 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
 
     private Reference Ref(string repositoryAndTag) => Reference.Parse($"{Registry.HostAndPort}/{repositoryAndTag}");
 
-    private async Task<TestImage> PushTestImageAsync(string repository, string tag)
-    {
-        var source = await OciLayout.CreateAsync(_work.Combine("source-" + repository.Replace('/', '-')));
-        var image = await TestImages.WriteAsync(source, name: repository);
-        await Registry.PushAsync(source, image.Manifest, repository, tag);
-        return image;
-    }
+    private Task<TestImage> PushTestImageAsync(string repository, string tag) => Registry.PushTestImageAsync(_work.Path, repository, tag);
 }

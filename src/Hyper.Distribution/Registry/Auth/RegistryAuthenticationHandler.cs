@@ -11,7 +11,9 @@ namespace Hyper.Distribution.Registry.Auth;
 /// avoided. On a 401 it follows the challenge: <c>Bearer</c> gets a token from the realm (anonymously,
 /// or with the credential when there is one) and <c>Basic</c> sends the credential, then the request
 /// is sent once more. Tokens are cached per registry and scope until they expire, and once a registry
-/// has challenged, later requests carry the answer from the start.
+/// has challenged, later requests carry the answer from the start. An identity token, or a refresh
+/// token the server handed out, is traded with the OAuth2 POST form (falling back to GET where the
+/// server has no POST endpoint).
 /// </summary>
 /// <remarks>
 /// Requests are resent, so they must not carry content that can be read only once; pushes will
@@ -34,14 +36,21 @@ internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider?
     /// <summary>A token is renewed this long before it expires, so it does not run out in flight.</summary>
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromSeconds(10);
 
+    /// <summary>Who asks the token server, as OAuth2 wants a client to say.</summary>
+    private const string ClientId = "hyperbuild";
+
     /// <summary>The largest token answer read; real ones are a few KiB.</summary>
     private const int MaxTokenResponseSize = 1024 * 1024;
 
     private readonly ConcurrentDictionary<string, AuthenticationChallenge> _challenges = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Authority, string Scope), CachedToken> _tokens = new();
+    private readonly ConcurrentDictionary<TokenServer, string> _refreshTokens = new();
     private readonly SemaphoreSlim _tokenFetch = new(1, 1);
 
     private sealed record CachedToken(string Value, DateTimeOffset RenewAfter);
+
+    /// <summary>A token server and the service it issues for: refresh tokens are valid there only.</summary>
+    private sealed record TokenServer(Uri Realm, string? Service);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -102,7 +111,7 @@ internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider?
         var credential = await CredentialForAsync(request, cancellationToken).ConfigureAwait(false);
         if (challenge.IsBasic)
         {
-            return credential is null ? null : BasicHeader(credential);
+            return credential is null or { IdentityToken: not null } ? null : BasicHeader(credential);
         }
 
         var token = await GetTokenAsync(challenge, ScopeOf(challenge, request), authority, credential, cancellationToken).ConfigureAwait(false);
@@ -149,8 +158,31 @@ internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider?
                 RegistryErrorCodes.Unauthorized, HttpStatusCode.Unauthorized);
         }
 
+        var service = challenge["service"];
+        var server = new TokenServer(realmUri, service);
+        // An identity token is the user's own refresh token; one the server handed out earlier saves
+        // sending the password again, as docker does.
+        var refreshToken = credential?.IdentityToken ?? _refreshTokens.GetValueOrDefault(server);
+        if (refreshToken is not null)
+        {
+            using var form = new FormUrlEncodedContent(RefreshForm(refreshToken, service, scope));
+            using var post = new HttpRequestMessage(HttpMethod.Post, realmUri) { Content = form };
+            using var response = await SendToTokenServerAsync(post, realmUri, cancellationToken).ConfigureAwait(false);
+            // Servers without the OAuth2 endpoint (404, 405) get the GET form instead, as docker falls back.
+            if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed))
+            {
+                if (response.IsSuccessStatusCode || credential?.IdentityToken is not null)
+                {
+                    return await ReadTokenAsync(response, server, scope, credential, cancellationToken).ConfigureAwait(false);
+                }
+
+                // A refresh token handed out earlier may have expired; the password still gets a new one.
+                _refreshTokens.TryRemove(server, out _);
+            }
+        }
+
         var query = new StringBuilder(realmUri.Query.Length > 1 ? realmUri.Query[1..] : string.Empty);
-        if (challenge["service"] is { } service)
+        if (service is not null)
         {
             Append(query, "service", service);
         }
@@ -161,53 +193,108 @@ internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider?
             Append(query, "scope", one);
         }
 
-        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, new UriBuilder(realmUri) { Query = query.ToString() }.Uri);
-        if (credential is not null)
+        var withPassword = credential is { IdentityToken: null };
+        if (withPassword)
         {
-            tokenRequest.Headers.Authorization = BasicHeader(credential);
+            // Asks for a refresh token too (docker's offline access), used for the next scopes.
+            Append(query, "account", credential!.Username);
+            Append(query, "offline_token", "true");
+            Append(query, "client_id", ClientId);
         }
 
-        HttpResponseMessage response;
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, new UriBuilder(realmUri) { Query = query.ToString() }.Uri);
+        if (withPassword)
+        {
+            tokenRequest.Headers.Authorization = BasicHeader(credential!);
+        }
+
+        using var answer = await SendToTokenServerAsync(tokenRequest, realmUri, cancellationToken).ConfigureAwait(false);
+        return await ReadTokenAsync(answer, server, scope, withPassword ? credential : null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The OAuth2 refresh-token grant (docker token spec, "OAuth2 token authentication").</summary>
+    private static List<KeyValuePair<string, string>> RefreshForm(string refreshToken, string? service, string scope)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "refresh_token"),
+            new("refresh_token", refreshToken),
+            new("client_id", ClientId),
+            new("access_type", "offline"),
+        };
+        if (service is not null)
+        {
+            form.Add(new("service", service));
+        }
+
+        if (scope.Length > 0)
+        {
+            form.Add(new("scope", scope));
+        }
+
+        return form;
+    }
+
+    private async Task<HttpResponseMessage> SendToTokenServerAsync(HttpRequestMessage request, Uri realm, CancellationToken cancellationToken)
+    {
         try
         {
-            response = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
-            throw new RegistryClientException($"cannot reach the token server {realmUri.GetLeftPart(UriPartial.Path)}: {e.Message}", RegistryErrorCodes.Unreachable, null, e);
+            var reason = e.InnerException is Transport.UntrustedCertificateException untrusted ? untrusted.Message : e.Message;
+            throw new RegistryClientException($"cannot reach the token server {realm.GetLeftPart(UriPartial.Path)}: {reason}", RegistryErrorCodes.Unreachable, null, e);
         }
+    }
 
-        using (response)
+    /// <summary>The token a token server answered, keeping the refresh token it may have added; a refusal says who was refused.</summary>
+    private async Task<(string Token, TimeSpan Lifetime)> ReadTokenAsync(
+        HttpResponseMessage response, TokenServer server, string scope, RegistryCredential? credential, CancellationToken cancellationToken)
+    {
+        var where = server.Realm.GetLeftPart(UriPartial.Path);
+        if (!response.IsSuccessStatusCode)
         {
-            if (!response.IsSuccessStatusCode)
+            var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+            var isPost = response.RequestMessage?.Method == HttpMethod.Post;
+            var message = credential switch
             {
-                var who = credential is null ? "anonymous access" : $"user '{credential.Username}'";
-                throw new RegistryClientException(
-                    $"unauthorized: the token server {realmUri.GetLeftPart(UriPartial.Path)} refused a token for '{scope}' to {who} ({(int)response.StatusCode} {response.ReasonPhrase})",
-                    RegistryErrorCodes.Unauthorized, response.StatusCode);
-            }
-
-            var body = await RegistryResponses.ReadLimitedAsync(response.Content, MaxTokenResponseSize, cancellationToken).ConfigureAwait(false);
-            TokenResponse? answer = null;
-            try
-            {
-                answer = body is null ? null : JsonSerializer.Deserialize(body, RegistryJsonContext.Default.TokenResponse);
-            }
-            catch (JsonException)
-            {
-            }
-
-            var token = answer?.Token ?? answer?.AccessToken;
-            if (string.IsNullOrEmpty(token))
-            {
-                throw new RegistryClientException(
-                    $"unauthorized: the token server {realmUri.GetLeftPart(UriPartial.Path)} answered without a token",
-                    RegistryErrorCodes.Unauthorized, response.StatusCode);
-            }
-
-            var lifetime = answer!.ExpiresIn is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : DefaultTokenLifetime;
-            return (token, lifetime);
+                { IdentityToken: not null } when isPost =>
+                    $"unauthorized: the token server {where} refused the identity token of '{credential.Username}' ({status}); log in again",
+                not null when isPost =>
+                    $"unauthorized: the token server {where} refused the refresh token for '{scope}' ({status}); log in again",
+                not null when response.StatusCode == HttpStatusCode.Unauthorized =>
+                    $"unauthorized: incorrect username or password: the token server {where} refused user '{credential.Username}' ({status})",
+                not null => $"unauthorized: the token server {where} refused a token for '{scope}' to user '{credential.Username}' ({status})",
+                null => $"unauthorized: the token server {where} refused a token for '{scope}' to anonymous access ({status}); log in to the registry",
+            };
+            throw new RegistryClientException(message, RegistryErrorCodes.Unauthorized, response.StatusCode);
         }
+
+        var body = await RegistryResponses.ReadLimitedAsync(response.Content, MaxTokenResponseSize, cancellationToken).ConfigureAwait(false);
+        TokenResponse? answer = null;
+        try
+        {
+            answer = body is null ? null : JsonSerializer.Deserialize(body, RegistryJsonContext.Default.TokenResponse);
+        }
+        catch (JsonException)
+        {
+        }
+
+        var token = answer?.Token ?? answer?.AccessToken;
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new RegistryClientException(
+                $"unauthorized: the token server {where} answered without a token", RegistryErrorCodes.Unauthorized, response.StatusCode);
+        }
+
+        if (!string.IsNullOrEmpty(answer!.RefreshToken))
+        {
+            _refreshTokens[server] = answer.RefreshToken;
+        }
+
+        var lifetime = answer.ExpiresIn is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : DefaultTokenLifetime;
+        return (token, lifetime);
     }
 
     private static void Append(StringBuilder query, string name, string value)

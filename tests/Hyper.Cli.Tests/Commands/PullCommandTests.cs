@@ -70,6 +70,26 @@ public sealed class PullCommandTests(RegistryFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task Pull_of_an_index_stores_the_image_for_the_platform_asked_for()
+    {
+        var layout = await OciLayout.CreateAsync(_work.Combine("multi"));
+        var index = await MultiPlatformImage.WriteAsync(layout, Platform.Parse("linux/amd64"), Platform.Parse("linux/arm64"));
+        await fixture.Registry.PushAsync(layout, index, "pull/multi", "v1");
+        var root = _work.Combine("root");
+
+        await Hyperbuild.RunCheckedAsync("--root", root, "pull", "-q", "--platform", "linux/arm64", $"{Registry}/pull/multi:v1");
+        var rootfs = _work.Combine("rootfs");
+        await Hyperbuild.RunCheckedAsync("pull", "-q", "--rootfs", rootfs, $"{Registry}/pull/multi:v1");
+
+        var store = await OciLayout.OpenAsync(Path.Combine(root, "images"));
+        var stored = Assert.Single((await store.ReadIndexAsync()).Manifests);
+        Assert.Equal(index.Index!.Manifests[1].Digest, stored.Digest);
+        Assert.Equal("linux/arm64", stored.Platform?.ToString());
+        // Without --platform, this machine's (the tests run on linux/amd64).
+        Assert.Equal("linux/amd64", File.ReadAllText(Path.Combine(rootfs, "etc", "platform")));
+    }
+
+    [Fact]
     public async Task Pull_rootfs_applies_whiteouts_and_writes_nothing_else()
     {
         var layout = await OciLayout.CreateAsync(_work.Combine("source"));

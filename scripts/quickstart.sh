@@ -30,14 +30,13 @@ base=127.0.0.1:$port/examples/busybox:latest
 app=127.0.0.1:$port/examples/hello:latest
 
 echo "== hyperbuild builds a busybox base image from Debian's busybox-static and pushes it to $base"
-$hyperbuild build --progress plain --build-context busybox-static=/usr/bin -t "$base" -o "type=oci,dest=$work/base" examples/busybox
-skopeo --insecure-policy copy --dest-tls-verify=false "oci:$work/base:latest" "docker://$base"
+$hyperbuild build --progress plain --build-context busybox-static=/usr/bin -t "$base" --push examples/busybox
 
-echo "== hyperbuild builds the multi-stage example on it, pulling the base from hyperregistry"
-$hyperbuild build --progress plain --pull --build-arg REGISTRY=127.0.0.1:$port -t "$app" -o "type=oci,dest=$work/app" examples/hello
-skopeo --insecure-policy copy --dest-tls-verify=false "oci:$work/app:latest" "docker://$app"
+echo "== hyperbuild builds the multi-stage example on it, pulling the base from hyperregistry, and pushes it"
+$hyperbuild build --progress plain --pull --build-arg REGISTRY=127.0.0.1:$port -t "$app" --push examples/hello
 
-echo "== pull it back"
+echo "== pull it back (hyperbuild, and skopeo as an independent client)"
+$hyperbuild pull --progress plain "$app"
 skopeo --insecure-policy copy --src-tls-verify=false "docker://$app" "oci:$work/pulled:latest"
 pushed=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$app")
 echo "pushed and pulled $app at $pushed"

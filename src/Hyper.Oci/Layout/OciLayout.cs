@@ -222,7 +222,9 @@ public sealed partial class OciLayout
                     (written, size) = await CopyAndHashAsync(content, file, cancellationToken).ConfigureAwait(false);
                 }
 
-                file.Flush(flushToDisk: true);
+                // No fsync per blob: it cost 0.15 s of a 0.8 s pull of 20 layers (bench/client), and skopeo does
+                // not sync either. A blob cut short by a power loss still fails its digest on read (OpenBlob
+                // verifies); index.json, which names images, is still synced.
             }
 
             MoveIntoPlace(temporary, written);
@@ -251,7 +253,6 @@ public sealed partial class OciLayout
             await using (file.ConfigureAwait(false))
             {
                 await file.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
             }
 
             MoveIntoPlace(temporary, descriptor.Digest);

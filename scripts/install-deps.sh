@@ -15,3 +15,9 @@ sudo=""
 echo "== installing ${missing[*]}"
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Debian's docker-registry (CNCF Distribution, an interop peer in the tests, started by them on free
+# ports) enables a service on :5000 where systemd runs, which is hyperregistry's quickstart port.
+if [[ " ${missing[*]} " == *" docker-registry "* ]] && [ -d /run/systemd/system ]; then
+  $sudo systemctl disable --now docker-registry >/dev/null 2>&1 || true
+fi

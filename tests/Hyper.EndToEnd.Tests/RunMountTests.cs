@@ -115,6 +115,58 @@ public sealed class RunMountTests(BusyboxBaseImage busybox) : IClassFixture<Busy
         Assert.False(Path.Exists(Path.Combine(rootfs, "scratch")), "the tmpfs mount's target is in the image");
     }
 
+    [Fact]
+    public async Task A_secret_from_an_environment_variable_mounts_at_the_target_given()
+    {
+        var variable = $"HYPER_E2E_SECRET_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(variable, SecretValue);
+        try
+        {
+            _workspace.WriteDockerfile("""
+                FROM busybox
+                RUN --mount=type=secret,id=apikey,target=/etc/apikey sha256sum /etc/apikey && touch /marker
+                """);
+
+            var rootfs = _workspace.Combine("rootfs");
+            var result = await _workspace.BuildSucceedsAsync("-t", "app:envsecret", "--secret", $"id=apikey,env={variable}", "-o", $"type=local,dest={rootfs}");
+
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SecretValue)));
+            Assert.Contains($"{hash}  /etc/apikey", result.Output + result.Error, StringComparison.Ordinal);
+            Assert.False(Path.Exists(Path.Combine(rootfs, "etc", "apikey")), "the secret's mount point is in the image");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public async Task A_new_locked_cache_gets_the_owner_and_mode_asked_for()
+    {
+        _workspace.WriteDockerfile("""
+            FROM busybox
+            RUN --mount=type=cache,id=owned,target=/c,sharing=locked,uid=1000,gid=1001,mode=0700 stat -c 'cache=%u:%g:%a' /c
+            """);
+
+        var result = await _workspace.BuildSucceedsAsync("-t", "app:owned");
+
+        Assert.Contains("cache=1000:1001:700", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_ssh_mount_is_refused_naming_the_line()
+    {
+        _workspace.WriteDockerfile("""
+            FROM busybox
+            RUN --mount=type=ssh true
+            """);
+
+        var result = await _workspace.BuildAsync("-t", "app:ssh");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Dockerfile:2: RUN --mount=type=ssh is not supported", result.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>A blob as stored, or decompressed when it is a gzip or zstd layer.</summary>
     private static async Task<byte[]> ReadDecompressedAsync(string path)
     {

@@ -100,6 +100,41 @@ public sealed class RunMountTests(BusyboxBaseImage busybox) : IClassFixture<Busy
     }
 
     [Fact]
+    public async Task A_bind_mount_from_an_image_and_an_rw_file_from_the_context_leave_the_image_and_the_context_alone()
+    {
+        _workspace.WriteFile("notes.txt", "context-note\n");
+        _workspace.WriteDockerfile("""
+            FROM busybox
+            RUN --mount=from=busybox,source=/bin,target=/opt/image-bin --mount=source=notes.txt,target=/notes,rw ls /opt/image-bin/busybox && echo changed >> /notes && cat /notes > /seen
+            """);
+
+        var rootfs = _workspace.Combine("rootfs");
+        await _workspace.BuildSucceedsAsync("-t", "app:imagebind", "-o", $"type=local,dest={rootfs}");
+
+        Assert.Equal("context-note\nchanged\n", File.ReadAllText(Path.Combine(rootfs, "seen")));
+        Assert.Equal("context-note\n", File.ReadAllText(Path.Combine(_workspace.Context, "notes.txt")));
+        Assert.False(Path.Exists(Path.Combine(rootfs, "opt")), "the bind mount's target is in the image");
+        Assert.False(Path.Exists(Path.Combine(rootfs, "notes")), "the bind mount's target is in the image");
+    }
+
+    [Fact]
+    public async Task A_bind_mount_of_the_context_hides_what_dockerignore_leaves_out()
+    {
+        _workspace.WriteFile(".dockerignore", "private.txt\n");
+        _workspace.WriteFile("private.txt", "ignored\n");
+        _workspace.WriteFile("public.txt", "shown\n");
+        _workspace.WriteDockerfile("""
+            FROM busybox
+            RUN --mount=target=/ctx cat /ctx/public.txt && (test -e /ctx/private.txt && echo ignored-visible || echo ignored-hidden)
+            """);
+
+        var result = await _workspace.BuildSucceedsAsync("-t", "app:ignore");
+
+        Assert.Contains("ignored-hidden", result.Output + result.Error, StringComparison.Ordinal);
+        Assert.Contains("shown", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_tmpfs_mount_is_a_tmpfs_and_leaves_nothing_in_the_image()
     {
         _workspace.WriteDockerfile("""

@@ -159,7 +159,13 @@ internal sealed partial class BuildSession
             else
             {
                 var fresh = Path.Combine(caches, $"private-{Guid.NewGuid():N}");
-                mounts.OnDispose(() => Directory.Delete(fresh, recursive: true));
+                mounts.OnDispose(() =>
+                {
+                    if (Directory.Exists(fresh))
+                    {
+                        Directory.Delete(fresh, recursive: true);
+                    }
+                });
                 directory = fresh;
             }
         }

@@ -21,13 +21,26 @@ internal sealed class RunMountSet : IDisposable
     /// <summary>Registers <paramref name="cleanup"/> to run at <see cref="Dispose"/>, last registered first.</summary>
     public void OnDispose(Action cleanup) => _cleanups.Add(cleanup);
 
+    /// <summary>Runs every cleanup even when one fails, so that a failed delete does not keep a cache lock; then throws the first failure.</summary>
     public void Dispose()
     {
+        Exception? first = null;
         for (var i = _cleanups.Count - 1; i >= 0; i--)
         {
-            _cleanups[i]();
+            try
+            {
+                _cleanups[i]();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                first ??= e;
+            }
         }
 
         _cleanups.Clear();
+        if (first is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
     }
 }

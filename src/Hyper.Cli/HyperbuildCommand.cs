@@ -63,7 +63,8 @@ public static class HyperbuildCommand
                 BuildContexts: [],
                 Pull: false,
                 InsecureRegistries: [],
-                Push: parse.GetValue(push));
+                Push: parse.GetValue(push),
+                Secrets: []);
             return await BuildCommand.BuildAsync(parse, arguments, cancellationToken).ConfigureAwait(false);
         });
     }

@@ -26,6 +26,12 @@ public sealed record BuildRequest
     /// <summary>Named contexts (<c>--build-context NAME=…</c>) by name as written in FROM and <c>--from</c>.</summary>
     public IReadOnlyDictionary<string, NamedContext> NamedContexts { get; init; } = new Dictionary<string, NamedContext>();
 
+    /// <summary>
+    /// Secrets (<c>--secret id=ID,src=FILE|env=VAR</c>) by ID, for <c>RUN --mount=type=secret</c>: given to
+    /// the steps that ask for them and never written into a layer, the config or the history.
+    /// </summary>
+    public IReadOnlyDictionary<string, byte[]> Secrets { get; init; } = new Dictionary<string, byte[]>();
+
     /// <summary>Fetch base images from their registry even when the local store has them (<c>--pull</c>).</summary>
     public bool Pull { get; init; }
 }

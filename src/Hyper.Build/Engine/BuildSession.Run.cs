@@ -20,10 +20,7 @@ internal sealed partial class BuildSession
 
     private async Task RunAsync(StageState state, PlannedStep step, RunInstruction run, BuildVertex vertex, CancellationToken cancellationToken)
     {
-        if (run.Mounts.Count > 0)
-        {
-            throw new BuildFailedException($"{Location(run)}: RUN --mount is not supported by this version of hyperbuild yet");
-        }
+        CheckRunMounts(run);
 
         if (run.Security == RunSecurity.Insecure)
         {
@@ -44,40 +41,56 @@ internal sealed partial class BuildSession
             var identity = UserDatabase.FromRoot(rootfs).ResolveUser(string.IsNullOrEmpty(state.Config.User) ? "0" : state.Config.User);
             var workingDirectory = state.WorkingDirectory;
             Directory.CreateDirectory(RootPath.Resolve(rootfs, workingDirectory));
-            var missingMountPoints = MountPoints.Where(p => !Path.Exists(RootPath.Resolve(rootfs, p))).ToList();
-            var stubParents = StatusOfStubParents(rootfs, missingMountPoints);
-
-            var process = new ContainerProcess
-            {
-                Args = args,
-                Env = [.. step.Environment.Select(static e => $"{e.Key}={e.Value}"), .. ProxyVariables(step)],
-                WorkingDirectory = workingDirectory,
-                Uid = identity.Uid,
-                Gid = identity.Gid,
-                AdditionalGids = identity.AdditionalGids,
-                Hostname = Hostname,
-                Mounts = mounts,
-                Network = run.Network switch
-                {
-                    RunNetwork.None => NetworkMode.None,
-                    RunNetwork.Host => NetworkMode.Host,
-                    _ => request.Network,
-                },
-            };
-
+            using var runMounts = new RunMountSet();
             var tail = new Queue<string>();
-            var exitCode = await builder.Containers.RunAsync(process, rootfs, line =>
+            var exitCode = 0;
+            List<string> missingMountPoints = [];
+            Dictionary<string, FileStatus> stubParents = [];
+            await WithRunMountsAsync(state, step, run, snapshot.Directory, runMounts, 0, async () =>
             {
-                lock (tail)
-                {
-                    tail.Enqueue(line);
-                    if (tail.Count > OutputTailLines)
-                    {
-                        tail.Dequeue();
-                    }
-                }
+                // Deepest first, so that removing the stubs empties a parent before the parent is looked at.
+                missingMountPoints = [.. MountPoints.Where(p => !Path.Exists(RootPath.Resolve(rootfs, p)))
+                    .Concat(MissingTargets(rootfs, runMounts.Mounts.Select(static m => m.Destination)))
+                    .Distinct(StringComparer.Ordinal)
+                    .OrderByDescending(static p => p.Count(static c => c == '/'))];
+                stubParents = StatusOfStubParents(rootfs, missingMountPoints);
 
-                progress.Output(vertex, line);
+                var process = new ContainerProcess
+                {
+                    Args = args,
+                    Env =
+                    [
+                        .. step.Environment.Where(e => !runMounts.Environment.ContainsKey(e.Key)).Select(static e => $"{e.Key}={e.Value}"),
+                        .. ProxyVariables(step),
+                        .. runMounts.Environment.Select(static e => $"{e.Key}={e.Value}"),
+                    ],
+                    WorkingDirectory = workingDirectory,
+                    Uid = identity.Uid,
+                    Gid = identity.Gid,
+                    AdditionalGids = identity.AdditionalGids,
+                    Hostname = Hostname,
+                    Mounts = [.. mounts, .. runMounts.Mounts],
+                    Network = run.Network switch
+                    {
+                        RunNetwork.None => NetworkMode.None,
+                        RunNetwork.Host => NetworkMode.Host,
+                        _ => request.Network,
+                    },
+                };
+
+                exitCode = await builder.Containers.RunAsync(process, rootfs, line =>
+                {
+                    lock (tail)
+                    {
+                        tail.Enqueue(line);
+                        if (tail.Count > OutputTailLines)
+                        {
+                            tail.Dequeue();
+                        }
+                    }
+
+                    progress.Output(vertex, line);
+                }, cancellationToken).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
 
             if (exitCode != 0)

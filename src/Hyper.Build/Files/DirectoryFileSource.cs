@@ -17,6 +17,9 @@ public sealed class DirectoryFileSource : IFileSource
         root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
     }
 
+    /// <summary>The root filesystem's directory on the host, for RUN bind mounts that use it in place.</summary>
+    public string Root => root;
+
     public bool PreservesOwnership => true;
 
     public SourceEntry? GetEntry(string path, bool followLinks)

@@ -35,7 +35,8 @@ public static partial class BuildCommand
         IReadOnlyList<string> BuildContexts,
         bool Pull,
         IReadOnlyList<string> InsecureRegistries,
-        bool Push);
+        bool Push,
+        IReadOnlyList<string> Secrets);
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     internal static async Task<int> BuildAsync(ParseResult parse, BuildArguments arguments, CancellationToken cancellationToken)
@@ -76,6 +77,7 @@ public static partial class BuildCommand
             },
             NamedContexts = ParseBuildContexts(arguments.BuildContexts),
             Pull = arguments.Pull,
+            Secrets = ParseSecrets(arguments.Secrets),
         };
 
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
@@ -153,6 +155,62 @@ public static partial class BuildCommand
         Reference.TryParse(tag, out var reference, out var problem)
             ? reference.Tag is null && reference.Digest is null ? reference.WithTag(Reference.DefaultTag) : reference
             : throw new FormatException($"invalid tag '{tag}': {problem}");
+
+    /// <summary>
+    /// <c>--secret id=ID,src=FILE</c> or <c>id=ID,env=VARIABLE</c> (<c>source</c> for <c>src</c>; <c>type=file|env</c>
+    /// accepted). As docker buildx does, with neither the ID names an environment variable, else a file.
+    /// </summary>
+    private static Dictionary<string, byte[]> ParseSecrets(IReadOnlyList<string> values)
+    {
+        var secrets = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            string? id = null, file = null, variable = null, type = null;
+            foreach (var field in value.Split(','))
+            {
+                var equals = field.IndexOf('=', StringComparison.Ordinal);
+                var (key, text) = equals < 0 ? (field, string.Empty) : (field[..equals].Trim().ToLowerInvariant(), field[(equals + 1)..]);
+                switch (key)
+                {
+                    case "id": id = text; break;
+                    case "src" or "source": file = text; break;
+                    case "env": variable = text; break;
+                    case "type": type = text; break;
+                    default: throw new FormatException($"invalid --secret '{value}': unknown field '{key}'; expected id=ID,src=FILE or id=ID,env=VARIABLE");
+                }
+            }
+
+            if (string.IsNullOrEmpty(id))
+            {
+                throw new FormatException($"invalid --secret '{value}': id=ID is missing");
+            }
+
+            if (type == "env" && file is not null)
+            {
+                variable ??= file;
+                file = null;
+            }
+
+            if (file is null && variable is null)
+            {
+                if (Environment.GetEnvironmentVariable(id) is null)
+                {
+                    file = id;
+                }
+                else
+                {
+                    variable = id;
+                }
+            }
+
+            secrets[id] = file is not null
+                ? File.ReadAllBytes(file)
+                : System.Text.Encoding.UTF8.GetBytes(Environment.GetEnvironmentVariable(variable!)
+                    ?? throw new FormatException($"invalid --secret '{value}': environment variable {variable} is not set"));
+        }
+
+        return secrets;
+    }
 
     private static Dictionary<string, NamedContext> ParseBuildContexts(IReadOnlyList<string> values)
     {

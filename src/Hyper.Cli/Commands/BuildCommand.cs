@@ -58,6 +58,10 @@ public static partial class BuildCommand
         {
             Description = "Extra named context NAME=VALUE: docker-image://REF, oci-layout://DIR[:TAG] or a directory (repeatable)",
         };
+        var secrets = new Option<string[]>("--secret")
+        {
+            Description = "Give RUN --mount=type=secret a secret: id=ID,src=FILE or id=ID,env=VARIABLE (repeatable)",
+        };
         var pull = new Option<bool>("--pull") { Description = "Fetch base images again even when the local store has them" };
         var insecure = new Option<string[]>("--insecure-registry") { Description = "Use plain HTTP for this registry HOST[:PORT] (localhost and 127.0.0.1 always are) (repeatable)" };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry of each -t name after building it" };
@@ -65,7 +69,7 @@ public static partial class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile; with --call, check it or list what it offers.")
         {
-            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, pull, insecure, push, context,
+            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, pull, insecure, push, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -92,7 +96,8 @@ public static partial class BuildCommand
                         parse.GetValue(buildContexts) ?? [],
                         parse.GetValue(pull),
                         parse.GetValue(insecure) ?? [],
-                        parse.GetValue(push)), cancellationToken).ConfigureAwait(false);
+                        parse.GetValue(push),
+                        parse.GetValue(secrets) ?? []), cancellationToken).ConfigureAwait(false);
                 }
 
                 var inputs = ReadInputs(

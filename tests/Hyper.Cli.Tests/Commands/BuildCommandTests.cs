@@ -274,6 +274,20 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Contains(reason, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("src=/dev/null", "id=ID is missing")]
+    [InlineData("id=token,bogus=1", "unknown field 'bogus'")]
+    [InlineData("id=token,env=HYPER_TEST_VARIABLE_THAT_IS_NOT_SET", "environment variable HYPER_TEST_VARIABLE_THAT_IS_NOT_SET is not set")]
+    public void Bad_secrets_fail_before_building_with_the_reason(string secret, string reason)
+    {
+        Write("FROM alpine\n");
+
+        var (exitCode, _, error) = Run("build", "--secret", secret, _context.Path);
+
+        Assert.Equal(BuildCommand.UsageFailed, exitCode);
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_missing_dockerfile_is_reported()
     {

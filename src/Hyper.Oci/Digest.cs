@@ -140,6 +140,10 @@ public readonly record struct Digest : ISpanParsable<Digest>
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
+
+        // A source that verifies the same digest throws at its end already; hashing again would only cost
+        // time (every pulled blob went through SHA-256 twice: the registry stream's and the layout's).
+        var sourceVerifies = source is VerifyingReadStream verifying && verifying.Checks(expected);
         using var hasher = new DigestHasher(expected.Algorithm);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(DigestHasher.CopyBufferSize);
         long total = 0;
@@ -154,7 +158,11 @@ public readonly record struct Digest : ISpanParsable<Digest>
                     throw new DigestMismatchException(expected, null, $"content of {expected} is longer than the expected {limit} bytes");
                 }
 
-                hasher.Append(buffer.AsSpan(0, read));
+                if (!sourceVerifies)
+                {
+                    hasher.Append(buffer.AsSpan(0, read));
+                }
+
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
         }
@@ -168,8 +176,7 @@ public readonly record struct Digest : ISpanParsable<Digest>
             throw new DigestMismatchException(expected, null, $"content of {expected} is {total} bytes, expected {size}");
         }
 
-        var actual = hasher.GetDigest();
-        if (actual != expected)
+        if (!sourceVerifies && hasher.GetDigest() is var actual && actual != expected)
         {
             throw new DigestMismatchException(expected, actual);
         }

@@ -35,6 +35,9 @@ public sealed class VerifyingReadStream : Stream
 
     public override bool CanRead => true;
 
+    /// <summary>True when this stream already fails on content that does not hash to <paramref name="expected"/>.</summary>
+    internal bool Checks(Digest expected) => _expected == expected;
+
     public override bool CanSeek => _inner.CanSeek;
 
     public override bool CanWrite => false;

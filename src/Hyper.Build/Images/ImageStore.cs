@@ -80,11 +80,16 @@ public sealed class ImageStore
     public async Task<StoredImage?> FindAsync(string nameOrId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(nameOrId);
-        var images = await ListAsync(cancellationToken).ConfigureAwait(false);
-        if (Reference.TryParse(nameOrId, out var reference) && images.FirstOrDefault(i => i.Name == reference) is { } named)
+
+        // By name: only that entry's manifest and config are read, not those of every image in the store.
+        var index = await Layout.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
+        if (Reference.TryParse(nameOrId, out var reference)
+            && index.Manifests.FirstOrDefault(d => d.RefName == NameOf(reference) && MediaTypes.IsImageManifest(d.MediaType)) is { } entry)
         {
-            return named;
+            return await ReadAsync(entry, cancellationToken).ConfigureAwait(false);
         }
+
+        var images = await ListAsync(cancellationToken).ConfigureAwait(false);
 
         var hex = nameOrId.StartsWith("sha256:", StringComparison.Ordinal) ? nameOrId["sha256:".Length..] : nameOrId;
         if (hex.Length < 4 || !hex.All(Uri.IsHexDigit))

@@ -1,4 +1,6 @@
 using Hyper.Build.Execution;
+using Hyper.Distribution.Content;
+using Hyper.Distribution.Destinations;
 using Hyper.Oci;
 using Hyper.Oci.Layout;
 
@@ -56,14 +58,7 @@ public static class ImageExporter
     private static async Task<OciLayout> WriteLayoutAsync(ImageStore store, Manifest manifest, string directory, IReadOnlyList<Reference> names, CancellationToken cancellationToken)
     {
         var layout = await OciLayout.CreateAsync(directory, cancellationToken).ConfigureAwait(false);
-        foreach (var blob in manifest.Blobs)
-        {
-            var content = store.Layout.OpenBlob(blob);
-            await using (content.ConfigureAwait(false))
-            {
-                await layout.WriteBlobAsync(content, blob.MediaType, blob.Digest, blob.Size, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await OciLayoutDestination.CopyContentAsync(new LayoutImageContent(store.Layout, manifest), layout, progress: null, cancellationToken).ConfigureAwait(false);
 
         // Tags only, as buildx's oci exporter writes ref.name, so `skopeo copy oci:DIR:TAG` and `umoci --image DIR:TAG` find it.
         var tags = names.Select(static n => n.Tag).OfType<string>().Distinct().ToList();

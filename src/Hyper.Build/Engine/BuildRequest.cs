@@ -32,6 +32,12 @@ public sealed record BuildRequest
     /// </summary>
     public IReadOnlyDictionary<string, byte[]> Secrets { get; init; } = new Dictionary<string, byte[]>();
 
+    /// <summary>Run every step, reusing nothing from the build cache (<c>--no-cache</c>); the results are still recorded.</summary>
+    public bool NoCache { get; init; }
+
+    /// <summary>Stages (by name or index) whose steps run even when cached (<c>--no-cache-filter</c>).</summary>
+    public IReadOnlySet<string> NoCacheFilter { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Fetch base images from their registry even when the local store has them (<c>--pull</c>).</summary>
     public bool Pull { get; init; }
 }

@@ -14,32 +14,11 @@ internal sealed partial class BuildSession
     /// </summary>
     private async Task CopyAsync(StageState state, PlannedStep step, CancellationToken cancellationToken)
     {
-        var (operation, from, link) = step.Instruction switch
+        var operation = CopyOperationOf(state, step.Instruction);
+        var (from, link) = step.Instruction switch
         {
-            CopyInstruction copy => (new CopyOperation
-            {
-                Sources = copy.Sources,
-                SourceContents = copy.SourceContents,
-                Destination = copy.Destination,
-                WorkingDirectory = state.WorkingDirectory,
-                Chown = copy.Chown,
-                Chmod = copy.Chmod,
-                Excludes = copy.Excludes,
-                Parents = copy.Parents,
-            }, step.Sources.FirstOrDefault(), copy.Link),
-            AddInstruction add => (new CopyOperation
-            {
-                Sources = add.Sources,
-                SourceContents = add.SourceContents,
-                Destination = add.Destination,
-                WorkingDirectory = state.WorkingDirectory,
-                Chown = add.Chown,
-                Chmod = add.Chmod,
-                Excludes = add.Excludes,
-                IsAdd = true,
-                Checksum = add.Checksum,
-                Unpack = add.Unpack,
-            }, null, add.Link),
+            CopyInstruction copy => (step.Sources.FirstOrDefault(), copy.Link),
+            AddInstruction add => (null, add.Link),
             _ => throw new InvalidOperationException("not a COPY or ADD"),
         };
 
@@ -66,14 +45,50 @@ internal sealed partial class BuildSession
         }
     }
 
+    /// <summary>What a COPY or ADD instruction asks the file copier to do, in the stage's working directory.</summary>
+    private static CopyOperation CopyOperationOf(StageState state, Instruction instruction) => instruction switch
+    {
+        CopyInstruction copy => new CopyOperation
+        {
+            Sources = copy.Sources,
+            SourceContents = copy.SourceContents,
+            Destination = copy.Destination,
+            WorkingDirectory = state.WorkingDirectory,
+            Chown = copy.Chown,
+            Chmod = copy.Chmod,
+            Excludes = copy.Excludes,
+            Parents = copy.Parents,
+        },
+        AddInstruction add => new CopyOperation
+        {
+            Sources = add.Sources,
+            SourceContents = add.SourceContents,
+            Destination = add.Destination,
+            WorkingDirectory = state.WorkingDirectory,
+            Chown = add.Chown,
+            Chmod = add.Chmod,
+            Excludes = add.Excludes,
+            IsAdd = true,
+            Checksum = add.Checksum,
+            Unpack = add.Unpack,
+        },
+        _ => throw new InvalidOperationException("not a COPY or ADD"),
+    };
+
+    /// <summary>WORKDIR's effect on the config: relative paths build on the current directory.</summary>
+    private static void ApplyWorkdir(StageState state, WorkdirInstruction workdir) =>
+        state.Config = state.Config with
+        {
+            WorkingDir = LexicalPath.Clean(workdir.Path.StartsWith('/') ? workdir.Path : $"{state.WorkingDirectory.TrimEnd('/')}/{workdir.Path}"),
+        };
+
     /// <summary>
     /// WORKDIR: sets the working directory (relative paths build on the current one) and creates it, owned
     /// by the stage's USER as BuildKit does, which is a layer when it did not exist.
     /// </summary>
-    private async Task WorkdirAsync(StageState state, PlannedStep step, WorkdirInstruction workdir, CancellationToken cancellationToken)
+    private async Task WorkdirAsync(StageState state, CancellationToken cancellationToken)
     {
-        var normalized = LexicalPath.Clean(workdir.Path.StartsWith('/') ? workdir.Path : $"{state.WorkingDirectory.TrimEnd('/')}/{workdir.Path}");
-        state.Config = state.Config with { WorkingDir = normalized };
+        var normalized = state.WorkingDirectory;
 
         var snapshot = builder.Snapshots.Mount(state.DiffIds);
         try

@@ -11,7 +11,8 @@ internal sealed partial class BuildSession
             var docker = request.Format == ManifestFormat.Docker;
             var config = new ImageConfig
             {
-                Created = _created,
+                // The newest history entry's time: a rebuild taken wholly from the cache gives the same config.
+                Created = _epoch ?? state.History.Select(static h => h.Created).Max() ?? _created,
                 Author = state.Author,
                 Architecture = state.Platform.Architecture,
                 OS = state.Platform.OS,

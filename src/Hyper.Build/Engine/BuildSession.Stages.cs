@@ -22,6 +22,7 @@ internal sealed partial class BuildSession
             _ => StartStageAsync(stage, cancellationToken),
             cancellationToken).ConfigureAwait(false);
 
+        var useCache = UsesCache(stage);
         foreach (var step in stage.Steps)
         {
             if (!ChangesFiles(step.Instruction))
@@ -31,9 +32,33 @@ internal sealed partial class BuildSession
                 continue;
             }
 
+            if (step.Instruction is WorkdirInstruction workdir)
+            {
+                // The new directory is part of the key (through the working directory) whether the step runs or not.
+                ApplyWorkdir(state, workdir);
+            }
+
             number++;
-            var name = $"[{stage.DisplayName} {number}/{total}] {Describe(step.Original)}";
-            await InVertexAsync(name, vertex => ExecuteAsync(state, step, vertex, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var vertex = new BuildVertex(Interlocked.Increment(ref _vertices), $"[{stage.DisplayName} {number}/{total}] {Describe(step.Original)}");
+            var key = await StepKeyAsync(state, step, cancellationToken).ConfigureAwait(false);
+            if (key is { } cached && useCache && await TryReuseAsync(state, cached, cancellationToken).ConfigureAwait(false))
+            {
+                progress.Started(vertex);
+                progress.Cached(vertex);
+                continue;
+            }
+
+            var layersBefore = state.Layers.Count;
+            var parentKey = state.CacheKey;
+            await InVertexAsync(vertex, v => ExecuteAsync(state, step, v, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (key is { } executed)
+            {
+                Remember(state, executed, layersBefore);
+            }
+            else
+            {
+                state.CacheKey = NextKey(parentKey, state.Layers.Count > layersBefore ? state.DiffIds[^1] : null);
+            }
         }
 
         return state;
@@ -50,7 +75,7 @@ internal sealed partial class BuildSession
             {
                 RunInstruction run => RunAsync(state, step, run, vertex, cancellationToken),
                 CopyInstruction or AddInstruction => CopyAsync(state, step, cancellationToken),
-                WorkdirInstruction workdir => WorkdirAsync(state, step, workdir, cancellationToken),
+                WorkdirInstruction => WorkdirAsync(state, cancellationToken),
                 _ => throw new InvalidOperationException($"{step.Instruction.GetType().Name} does not change files"),
             }).ConfigureAwait(false);
         }
@@ -77,6 +102,7 @@ internal sealed partial class BuildSession
         if (stage.Base.Kind == ContentSourceKind.Scratch)
         {
             state = new StageState { Stage = stage, Platform = stage.Platform };
+            state.CacheKey = BaseKey(stage, image: null, baseStage: null);
         }
         else if (stage.BaseStage is { } baseStage)
         {
@@ -95,6 +121,7 @@ internal sealed partial class BuildSession
                 Config = image.Config.Config ?? new ContainerConfig(),
                 Author = image.Config.Author,
             };
+            state.CacheKey = BaseKey(stage, image, baseStage: null);
         }
 
         // The base's triggers run as the first steps of this stage (the planner put them there) and are not inherited.
@@ -258,8 +285,19 @@ internal sealed partial class BuildSession
         return result;
     }
 
-    private void AddHistory(StageState state, string createdBy, bool emptyLayer) =>
-        state.History.Add(new HistoryEntry { Created = _created, CreatedBy = createdBy, Comment = "hyperbuild", EmptyLayer = emptyLayer ? true : null });
+    /// <summary>
+    /// A history entry for a step that ran now, or (<paramref name="emptyLayer"/>) for one that changed only the
+    /// config. Those take the time of the entry before them, as BuildKit's exporter does, so that a rebuild taken
+    /// wholly from the cache writes the same config and image digest as the build it reuses.
+    /// </summary>
+    private void AddHistory(StageState state, string createdBy, bool emptyLayer)
+    {
+        var created = _epoch ?? (emptyLayer ? state.History.LastOrDefault()?.Created ?? _created : DateTimeOffset.UtcNow);
+        state.History.Add(HistoryOf(createdBy, created, emptyLayer));
+    }
+
+    private HistoryEntry HistoryOf(string createdBy, DateTimeOffset created, bool emptyLayer) =>
+        new() { Created = _epoch ?? created, CreatedBy = createdBy, Comment = "hyperbuild", EmptyLayer = emptyLayer ? true : null };
 
     /// <summary>The instruction as written, on one line: the name of its vertex.</summary>
     private static string Describe(Instruction instruction)

@@ -63,10 +63,12 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
     }
 
     /// <summary>Runs <paramref name="work"/> as a vertex of the progress display, timing it and reporting how it ended.</summary>
-    private async Task<T> InVertexAsync<T>(string name, Func<BuildVertex, Task<T>> work, CancellationToken cancellationToken)
+    private Task<T> InVertexAsync<T>(string name, Func<BuildVertex, Task<T>> work, CancellationToken cancellationToken) =>
+        InVertexAsync(new BuildVertex(Interlocked.Increment(ref _vertices), name), work, cancellationToken);
+
+    private async Task<T> InVertexAsync<T>(BuildVertex vertex, Func<BuildVertex, Task<T>> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var vertex = new BuildVertex(Interlocked.Increment(ref _vertices), name);
         progress.Started(vertex);
         var clock = Stopwatch.StartNew();
         try
@@ -83,7 +85,10 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
     }
 
     private Task InVertexAsync(string name, Func<BuildVertex, Task> work, CancellationToken cancellationToken) =>
-        InVertexAsync<bool>(name, async vertex => { await work(vertex).ConfigureAwait(false); return true; }, cancellationToken);
+        InVertexAsync(new BuildVertex(Interlocked.Increment(ref _vertices), name), work, cancellationToken);
+
+    private Task InVertexAsync(BuildVertex vertex, Func<BuildVertex, Task> work, CancellationToken cancellationToken) =>
+        InVertexAsync<bool>(vertex, async v => { await work(v).ConfigureAwait(false); return true; }, cancellationToken);
 
     /// <summary>SOURCE_DATE_EPOCH from <c>--build-arg</c> or the environment: the time every timestamp is clamped to.</summary>
     private DateTimeOffset? ReadSourceDateEpoch()

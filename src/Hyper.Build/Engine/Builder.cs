@@ -1,3 +1,4 @@
+using Hyper.Build.Cache;
 using Hyper.Build.Execution;
 using Hyper.Build.Images;
 
@@ -16,8 +17,10 @@ public sealed class Builder
     /// <param name="containers">Runs RUN steps in containers.</param>
     /// <param name="imageSource">Where base images come from (the store, a registry).</param>
     /// <param name="http">For ADD of http(s) URLs.</param>
-    public Builder(ImageStore images, SnapshotStore snapshots, ContainerLauncher containers, IImageSource imageSource, HttpClient http)
+    /// <param name="cache">The build cache: what steps produced, by cache key.</param>
+    public Builder(ImageStore images, SnapshotStore snapshots, ContainerLauncher containers, IImageSource imageSource, HttpClient http, BuildCache cache)
     {
+        ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(snapshots);
         ArgumentNullException.ThrowIfNull(containers);
@@ -28,6 +31,7 @@ public sealed class Builder
         Containers = containers;
         ImageSource = imageSource;
         Http = http;
+        Cache = cache;
     }
 
     public ImageStore Images { get; }
@@ -39,6 +43,8 @@ public sealed class Builder
     public IImageSource ImageSource { get; }
 
     public HttpClient Http { get; }
+
+    public BuildCache Cache { get; }
 
     /// <summary>Builds <paramref name="request"/>, reporting each step to <paramref name="progress"/>.</summary>
     /// <exception cref="Dockerfile.DockerfileException">The Dockerfile cannot be built as written.</exception>

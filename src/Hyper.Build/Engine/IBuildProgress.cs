@@ -11,6 +11,9 @@ public interface IBuildProgress
     /// <summary>A line the vertex printed (a RUN step's stdout and stderr), without its line ending.</summary>
     void Output(BuildVertex vertex, string line);
 
+    /// <summary>The vertex (a step just <see cref="Started"/>) was not run: its result came from the build cache. Nothing follows for it.</summary>
+    void Cached(BuildVertex vertex);
+
     /// <summary>The vertex is done: <paramref name="error"/> is null when it succeeded.</summary>
     void Finished(BuildVertex vertex, TimeSpan duration, string? error);
 }

@@ -18,6 +18,12 @@ internal sealed class StageState
 
     public List<HistoryEntry> History { get; init; } = [];
 
+    /// <summary>
+    /// The cache key of the files so far: the base's key, then after each step one derived from the step's key
+    /// and the layer it made. Stages built on this one or copying from it build their keys on it.
+    /// </summary>
+    public Digest CacheKey { get; set; }
+
     public ContainerConfig Config { get; set; } = new();
 
     public string? Author { get; set; }
@@ -39,6 +45,7 @@ internal sealed class StageState
         Layers = [.. Layers],
         DiffIds = [.. DiffIds],
         History = [.. History],
+        CacheKey = CacheKey,
         Config = Config with { },
         Author = Author,
     };

@@ -36,7 +36,14 @@ public static partial class BuildCommand
         bool Pull,
         IReadOnlyList<string> InsecureRegistries,
         bool Push,
-        IReadOnlyList<string> Secrets);
+        IReadOnlyList<string> Secrets)
+    {
+        /// <summary><c>--no-cache</c>: run every step.</summary>
+        public bool NoCache { get; init; }
+
+        /// <summary><c>--no-cache-filter</c>: stages whose steps run even when cached.</summary>
+        public IReadOnlyList<string> NoCacheFilter { get; init; } = [];
+    }
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     internal static async Task<int> BuildAsync(ParseResult parse, BuildArguments arguments, CancellationToken cancellationToken)
@@ -78,6 +85,10 @@ public static partial class BuildCommand
             NamedContexts = ParseBuildContexts(arguments.BuildContexts),
             Pull = arguments.Pull,
             Secrets = ParseSecrets(arguments.Secrets),
+            NoCache = arguments.NoCache,
+            NoCacheFilter = arguments.NoCacheFilter.SelectMany(static f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(static f => f.ToLowerInvariant())
+                .ToHashSet(StringComparer.Ordinal),
         };
 
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);

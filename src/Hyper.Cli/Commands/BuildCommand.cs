@@ -65,11 +65,13 @@ public static partial class BuildCommand
         var pull = new Option<bool>("--pull") { Description = "Fetch base images again even when the local store has them" };
         var insecure = new Option<string[]>("--insecure-registry") { Description = "Use plain HTTP for this registry HOST[:PORT] (localhost and 127.0.0.1 always are) (repeatable)" };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry of each -t name after building it" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Run every step; reuse nothing from the build cache" };
+        var noCacheFilter = new Option<string[]>("--no-cache-filter") { Description = "Run the steps of this stage even when cached (repeatable, or comma-separated)" };
         var context = new Argument<string>("CONTEXT") { Description = "The build context: a directory, or - for a tarball on standard input" };
 
         var command = new Command("build", "Build an image from a Dockerfile; with --call, check it or list what it offers.")
         {
-            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, pull, insecure, push, context,
+            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, pull, insecure, push, noCache, noCacheFilter, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -97,7 +99,11 @@ public static partial class BuildCommand
                         parse.GetValue(pull),
                         parse.GetValue(insecure) ?? [],
                         parse.GetValue(push),
-                        parse.GetValue(secrets) ?? []), cancellationToken).ConfigureAwait(false);
+                        parse.GetValue(secrets) ?? [])
+                    {
+                        NoCache = parse.GetValue(noCache),
+                        NoCacheFilter = parse.GetValue(noCacheFilter) ?? [],
+                    }, cancellationToken).ConfigureAwait(false);
                 }
 
                 var inputs = ReadInputs(

@@ -1,5 +1,6 @@
 using System.CommandLine;
 
+using Hyper.Build.Cache;
 using Hyper.Build.Engine;
 using Hyper.Build.Execution;
 using Hyper.Build.Images;
@@ -38,6 +39,8 @@ internal sealed class DataRoot : IDisposable
         Recursive = true,
     };
 
+    private BuildCache? _cache;
+
     public string Directory { get; }
 
     public ImageStore Images { get; }
@@ -66,7 +69,10 @@ internal sealed class DataRoot : IDisposable
         ImageStore.OpenAsync(Path.Combine(DirectoryOf(parse), "images"), cancellationToken);
 
     /// <summary>A builder over this root that gets base images from <paramref name="imageSource"/>.</summary>
-    public Builder CreateBuilder(IImageSource imageSource) => new(Images, Snapshots, Containers, imageSource, Http);
+    public Builder CreateBuilder(IImageSource imageSource) => new(Images, Snapshots, Containers, imageSource, Http, Cache);
+
+    /// <summary>The build cache's records (<c>buildcache/</c>); the layers they name are in the image store.</summary>
+    public BuildCache Cache => _cache ??= new BuildCache(Path.Combine(Directory, "buildcache"));
 
     public void Dispose() => Http.Dispose();
 

@@ -37,6 +37,19 @@ public sealed class PlainBuildProgress(TextWriter output, TimeProvider? time = n
         }
     }
 
+    /// <summary>BuildKit's line for a step taken from the cache: <c>#N CACHED</c>.</summary>
+    public void Cached(BuildVertex vertex)
+    {
+        ArgumentNullException.ThrowIfNull(vertex);
+        lock (_lock)
+        {
+            _startedAt.Remove(vertex.Number);
+            output.WriteLine($"#{vertex.Number} CACHED");
+            output.WriteLine();
+            output.Flush();
+        }
+    }
+
     public void Finished(BuildVertex vertex, TimeSpan duration, string? error)
     {
         ArgumentNullException.ThrowIfNull(vertex);

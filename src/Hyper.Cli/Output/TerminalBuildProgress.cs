@@ -69,6 +69,18 @@ public sealed class TerminalBuildProgress : IBuildProgress
         }
     }
 
+    public void Cached(BuildVertex vertex)
+    {
+        lock (_lock)
+        {
+            if (Find(vertex) is { } step)
+            {
+                step.Duration = TimeSpan.Zero;
+                step.Cached = true;
+            }
+        }
+    }
+
     public void Finished(BuildVertex vertex, TimeSpan duration, string? error)
     {
         lock (_lock)
@@ -99,6 +111,7 @@ public sealed class TerminalBuildProgress : IBuildProgress
                 lines.Add(step switch
                 {
                     { Error: not null } => new Markup($"[red]{text} {Markup.Escape(time)}[/]"),
+                    { Cached: true } => new Markup($"[blue]{text}[/] [grey]CACHED[/]"),
                     { Duration: not null } => new Markup($"[blue]{text}[/] [grey]{Markup.Escape(time)}[/]"),
                     _ => new Markup($"{text} [yellow]{Markup.Escape(time)}[/]"),
                 });
@@ -123,5 +136,7 @@ public sealed class TerminalBuildProgress : IBuildProgress
         public TimeSpan? Duration { get; set; }
 
         public string? Error { get; set; }
+
+        public bool Cached { get; set; }
     }
 }

@@ -37,7 +37,7 @@ public sealed class CopyingSnapshotBuildTests : IDisposable
         var snapshots = new SnapshotStore(_work.Combine("snapshots"), Snapshotter.Copy);
         var containers = new ContainerLauncher(new OciRuntime("runc", _work.Combine("runc-state")), _work.Combine("bundles"));
         using var http = new HttpClient();
-        var builder = new Builder(images, snapshots, containers, new LocalImageSource(images), http);
+        var builder = new Builder(images, snapshots, containers, new LocalImageSource(images), http, new Hyper.Build.Cache.BuildCache(_work.Combine("buildcache")));
 
         var result = await builder.BuildAsync(
             new BuildRequest { Context = BuildContext.FromDirectory(context), Network = NetworkMode.None },
@@ -68,6 +68,10 @@ public sealed class CopyingSnapshotBuildTests : IDisposable
         }
 
         public void Output(BuildVertex vertex, string line)
+        {
+        }
+
+        public void Cached(BuildVertex vertex)
         {
         }
 

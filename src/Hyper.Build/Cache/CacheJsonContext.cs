@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace Hyper.Build.Cache;
+
+/// <summary>JSON of cache records and cache exports, generated at compile time (no reflection, AOT-safe).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = false)]
+[JsonSerializable(typeof(CacheRecord))]
+[JsonSerializable(typeof(List<CacheRecord>))]
+internal sealed partial class CacheJsonContext : JsonSerializerContext;

@@ -1,0 +1,215 @@
+using Hyper.Build.Cache;
+using Hyper.Build.Context;
+using Hyper.Build.Dockerfile.Instructions;
+using Hyper.Build.Files;
+using Hyper.Build.Images;
+using Hyper.Build.Solver;
+using Hyper.Oci;
+
+namespace Hyper.Build.Engine;
+
+/// <summary>
+/// The build cache: each step that changes files has a key derived from its parent's key, the expanded
+/// instruction, what it can see of the stage's config and variables, and the content of the files it reads.
+/// A step whose key has a record is not run; its layer is taken from the record.
+/// </summary>
+internal sealed partial class BuildSession
+{
+    /// <summary>The key of the state a stage starts from: scratch, an image (by manifest digest) or another stage's last key.</summary>
+    private Digest BaseKey(PlannedStage stage, StoredImage? image, StageState? baseStage)
+    {
+        if (baseStage is not null)
+        {
+            return baseStage.CacheKey;
+        }
+
+        using var key = new CacheKeyBuilder("base")
+            .Add("image", image?.Descriptor.Digest.ToString() ?? "scratch")
+            .Add("platform", stage.Platform.ToString())
+
+            // The layer bytes depend on both; the media type (OCI or Docker) does not and is set when the layer is reused.
+            .Add("compression", request.Compression.ToString())
+            .Add("epoch", _epoch?.ToUnixTimeSeconds());
+        return key.Build();
+    }
+
+    /// <summary>
+    /// The cache key of <paramref name="step"/> on <paramref name="state"/>, or null when the step cannot be
+    /// cached (it reads something whose content is unknown until fetched).
+    /// </summary>
+    private async Task<Digest?> StepKeyAsync(StageState state, PlannedStep step, CancellationToken cancellationToken)
+    {
+        using var key = new CacheKeyBuilder("step")
+            .Add("parent", state.CacheKey)
+            .Add("user", state.Config.User)
+            .Add("workdir", state.WorkingDirectory)
+            .Add("shell", state.Shell);
+        switch (step.Instruction)
+        {
+            case RunInstruction run:
+                key.Add("instruction", "RUN")
+                    .Add("exec", run.Command.IsExecForm)
+                    .Add("args", run.Command.Arguments)
+                    .Add("heredocs", run.Heredocs.Select(static h => $"{h.Name}\n{h.Chomp}\n{h.Content}"))
+                    .Add("env", step.Environment)
+                    .Add("network", $"{run.Network}/{request.Network}")
+                    .Add("security", run.Security.ToString());
+                for (var i = 0; i < run.Mounts.Count; i++)
+                {
+                    var mount = run.Mounts[i];
+                    key.Add("mount", mount.Type.ToString())
+                        .Add("target", mount.Target).Add("source", mount.Source).Add("from", mount.From)
+                        .Add("readonly", mount.ReadOnly).Add("size", mount.SizeLimit).Add("id", mount.Id)
+                        .Add("sharing", mount.Sharing?.ToString()).Add("required", mount.Required).Add("mountenv", mount.Env)
+                        .Add("mode", mount.Mode).Add("uid", mount.Uid).Add("gid", mount.Gid);
+                    if (mount.Type == MountType.Bind)
+                    {
+                        var from = i < step.Sources.Count ? step.Sources[i] : null;
+                        var path = LexicalPath.Clean("/" + (mount.Source ?? string.Empty)).TrimStart('/');
+                        var content = await SourceKeyAsync(from, state.Platform, run, new CopyOperation { Sources = [path.Length == 0 ? "." : path], Destination = "/" }, cancellationToken)
+                            .ConfigureAwait(false);
+                        key.Add("content", content);
+                    }
+                }
+
+                break;
+            case CopyInstruction copy:
+                key.Add("instruction", "COPY")
+                    .Add("sources", copy.Sources).Add("contents", copy.SourceContents.Select(static c => $"{c.Path}\n{c.Data}"))
+                    .Add("destination", copy.Destination).Add("chown", copy.Chown).Add("chmod", copy.Chmod)
+                    .Add("link", copy.Link).Add("parents", copy.Parents).Add("excludes", copy.Excludes);
+                var copied = await SourceKeyAsync(step.Sources.FirstOrDefault(), state.Platform, copy, CopyOperationOf(state, copy), cancellationToken).ConfigureAwait(false);
+                if (copied is null)
+                {
+                    return null;
+                }
+
+                key.Add("content", copied);
+                break;
+            case AddInstruction add:
+                key.Add("instruction", "ADD")
+                    .Add("sources", add.Sources).Add("contents", add.SourceContents.Select(static c => $"{c.Path}\n{c.Data}"))
+                    .Add("destination", add.Destination).Add("chown", add.Chown).Add("chmod", add.Chmod)
+                    .Add("link", add.Link).Add("excludes", add.Excludes).Add("checksum", add.Checksum)
+                    .Add("unpack", add.Unpack?.ToString()).Add("keepgitdir", add.KeepGitDir?.ToString());
+                var added = await SourceKeyAsync(null, state.Platform, add, CopyOperationOf(state, add), cancellationToken).ConfigureAwait(false);
+                if (added is null)
+                {
+                    return null;
+                }
+
+                key.Add("content", added);
+                break;
+            case WorkdirInstruction:
+                // The path is the stage's working directory, already set and in the key above.
+                key.Add("instruction", "WORKDIR");
+                break;
+            default:
+                throw new InvalidOperationException($"{step.Instruction.GetType().Name} does not change files");
+        }
+
+        return key.Build();
+    }
+
+    /// <summary>
+    /// What a step reading <paramref name="operation"/> from <paramref name="from"/> depends on: the content
+    /// of the files it names in the context or a named directory, or the key of the stage or the digest of the
+    /// image it reads from (whose content those determine).
+    /// </summary>
+    private async Task<Digest?> SourceKeyAsync(ContentSource? from, Platform platform, Instruction instruction, CopyOperation operation, CancellationToken cancellationToken)
+    {
+        IFileSource files;
+        if (from is null || from.Kind == ContentSourceKind.Context)
+        {
+            files = new ContextFileSource(request.Context);
+        }
+        else if (FindNamedContext(from) is { Directory: { } directory })
+        {
+            files = new DirectoryFileSource(directory);
+        }
+        else if (from is { Kind: ContentSourceKind.Stage, StageIndex: { } index })
+        {
+            return _stages[index].CacheKey;
+        }
+        else
+        {
+            return (await GetSourceImageAsync(from, platform, instruction, cancellationToken).ConfigureAwait(false)).Descriptor.Digest;
+        }
+
+        try
+        {
+            return await FileCopier.DigestSourcesAsync(operation, files, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileCopyException)
+        {
+            // The step itself fails with this error, said with its line; no key is needed for that.
+            return null;
+        }
+    }
+
+    /// <summary>Whether steps of <paramref name="stage"/> may be taken from the cache (<c>--no-cache</c>, <c>--no-cache-filter</c>).</summary>
+    private bool UsesCache(PlannedStage stage) =>
+        !request.NoCache && !request.NoCacheFilter.Contains(stage.Name ?? stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            && !request.NoCacheFilter.Contains(stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Applies the record of <paramref name="key"/> to <paramref name="state"/> when there is one whose layer blob
+    /// is still in the image store; false when the step must run.
+    /// </summary>
+    private async Task<bool> TryReuseAsync(StageState state, Digest key, CancellationToken cancellationToken)
+    {
+        if (builder.Cache.Find(key) is not { } record)
+        {
+            return false;
+        }
+
+        if (record.Layer is { } layer)
+        {
+            if (!await EnsureCachedBlobAsync(layer, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            state.Layers.Add(layer with { MediaType = MediaTypes.LayerType(request.Compression, docker: request.Format == ManifestFormat.Docker) });
+            state.DiffIds.Add(record.DiffId!.Value);
+        }
+
+        state.History.Add(HistoryOf(record.CreatedBy, record.Created, emptyLayer: record.Layer is null));
+        state.CacheKey = NextKey(key, record.DiffId);
+        return true;
+    }
+
+    /// <summary>Whether the cached layer <paramref name="layer"/> is in the image store (a prune or rmi may have removed it).</summary>
+    private Task<bool> EnsureCachedBlobAsync(Descriptor layer, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(builder.Images.Layout.HasBlob(layer.Digest));
+    }
+
+    /// <summary>Records what the step of <paramref name="key"/> just added to <paramref name="state"/> (a layer or only history).</summary>
+    private void Remember(StageState state, Digest key, int layersBefore)
+    {
+        var history = state.History[^1];
+        var made = state.Layers.Count > layersBefore;
+        var record = new CacheRecord
+        {
+            Key = key,
+            Layer = made ? state.Layers[^1] : null,
+            DiffId = made ? state.DiffIds[^1] : null,
+            CreatedBy = history.CreatedBy ?? string.Empty,
+            Created = history.Created ?? _created,
+        };
+        builder.Cache.Add(record);
+        state.CacheKey = NextKey(key, record.DiffId);
+    }
+
+    /// <summary>
+    /// The key the next step builds on: the step's key and the layer it gave. A step run again (<c>--no-cache</c>)
+    /// that gives a different layer thus changes the keys of everything after it, and of stages copying from it.
+    /// </summary>
+    private static Digest NextKey(Digest stepKey, Digest? diffId)
+    {
+        using var key = new CacheKeyBuilder("after").Add("step", stepKey).Add("layer", diffId);
+        return key.Build();
+    }
+}

@@ -21,7 +21,7 @@ public sealed class RunMountTests(BusyboxBaseImage busybox) : IClassFixture<Busy
             """);
 
         var first = await _workspace.BuildSucceedsAsync("-t", "app:1");
-        var rootfs = await _workspace.BuildRootFileSystemAsync("-t", "app:2");
+        var rootfs = await _workspace.BuildRootFileSystemAsync("-t", "app:2", "--no-cache");
 
         Assert.Contains("runs=1", first.Output + first.Error, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(rootfs, "marker")));
@@ -29,7 +29,7 @@ public sealed class RunMountTests(BusyboxBaseImage busybox) : IClassFixture<Busy
         var image = await _workspace.ReadImageAsync("app:2");
         var layer = await image.ReadTopLayerAsync();
         Assert.DoesNotContain(layer, static e => e.Name.Contains("cache", StringComparison.Ordinal) || e.Text.Contains("run\n", StringComparison.Ordinal));
-        var second = await _workspace.BuildSucceedsAsync("-t", "app:3");
+        var second = await _workspace.BuildSucceedsAsync("-t", "app:3", "--no-cache");
         Assert.Contains("runs=3", second.Output + second.Error, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using Hyper.Build.Execution;
+using Hyper.Build.Images;
 using Hyper.Oci;
 
 namespace Hyper.Build.Cache;
@@ -10,6 +12,7 @@ namespace Hyper.Build.Cache;
 /// its blob from being garbage-collected when images are removed (see <see cref="ReferencedBlobs"/>).
 /// A file's modification time is when the record was last used, which is what pruning goes by.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class BuildCache
 {
     private readonly string _records;
@@ -95,6 +98,50 @@ public sealed class BuildCache
     /// <summary>The layer blobs the records name: roots for the image store's garbage collection.</summary>
     public IReadOnlySet<Digest> ReferencedBlobs() =>
         List().Select(static r => r.Record.Layer?.Digest).OfType<Digest>().ToHashSet();
+
+    /// <summary>The bytes of the distinct layer blobs the records name: what <see cref="PruneAsync"/> measures against its limit.</summary>
+    public long Size() => SizeOf(List().Select(static r => r.Record));
+
+    /// <summary>
+    /// Deletes records, least recently used first, until the layers the rest name take at most
+    /// <paramref name="keepBytes"/> (all of them when null); then the blobs neither an image nor a remaining
+    /// record needs, and the unpacked layers no image and no remaining record names. Run it only while no
+    /// build uses this data root: a build's new layers are not referenced until it has finished.
+    /// </summary>
+    public async Task<CachePruneResult> PruneAsync(ImageStore images, SnapshotStore snapshots, long? keepBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(snapshots);
+        var records = List().Select(static r => r.Record).ToList();
+        var removed = 0;
+        while (records.Count > 0 && (keepBytes is null || SizeOf(records) > keepBytes))
+        {
+            Remove(records[0].Key);
+            records.RemoveAt(0);
+            removed++;
+        }
+
+        var kept = records.Select(static r => r.Layer?.Digest).OfType<Digest>().ToHashSet();
+        var freed = await images.Layout.DeleteUnreferencedBlobsAsync(kept, cancellationToken).ConfigureAwait(false);
+
+        var used = records.Select(static r => r.DiffId).OfType<Digest>().ToHashSet();
+        foreach (var image in await images.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            used.UnionWith(image.Config.RootFs.DiffIds);
+        }
+
+        var layers = 0;
+        foreach (var diffId in snapshots.ListLayers().Where(d => !used.Contains(d)))
+        {
+            snapshots.RemoveLayer(diffId);
+            layers++;
+        }
+
+        return new CachePruneResult(removed, freed, layers);
+    }
+
+    private static long SizeOf(IEnumerable<CacheRecord> records) =>
+        records.Select(static r => r.Layer).OfType<Descriptor>().DistinctBy(static l => l.Digest).Sum(static l => l.Size);
 
     private string PathOf(Digest key) => Path.Combine(_records, $"{key.Algorithm}-{key.Encoded}.json");
 }

@@ -51,6 +51,16 @@ public sealed class SnapshotStore
 
     public bool HasLayer(Digest diffId) => System.IO.Directory.Exists(GetLayerDirectory(diffId));
 
+    /// <summary>The DiffIDs of every unpacked layer.</summary>
+    public IReadOnlyList<Digest> ListLayers() =>
+        [.. new DirectoryInfo(_layers).EnumerateDirectories()
+            .Select(static d => d.Name.Replace('-', ':'))
+            .Select(static name => Digest.TryParse(name, out var digest) ? digest : (Digest?)null)
+            .OfType<Digest>()];
+
+    /// <summary>Deletes the unpacked copy of the layer <paramref name="diffId"/> (its blob can unpack it again); only while no build runs.</summary>
+    public void RemoveLayer(Digest diffId) => DeleteTree(GetLayerDirectory(diffId));
+
     /// <summary>
     /// Unpacks the layer <paramref name="diffId"/> from <paramref name="blob"/> (plain, gzip or zstd) unless it
     /// is already here. The directory appears under its name only once complete and checked against the DiffID.

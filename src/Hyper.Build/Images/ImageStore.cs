@@ -114,7 +114,10 @@ public sealed class ImageStore
     /// Blobs no remaining image needs are deleted. Returns the names removed (the ID for an untagged image),
     /// or an empty list when there was no such image.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RemoveAsync(string nameOrId, CancellationToken cancellationToken = default)
+    /// <param name="nameOrId">A name, an image ID or a manifest digest.</param>
+    /// <param name="keep">Blobs to keep even when no image needs them: the build cache's layers.</param>
+    /// <param name="cancellationToken">Stops the removal.</param>
+    public async Task<IReadOnlyList<string>> RemoveAsync(string nameOrId, IReadOnlySet<Digest>? keep = null, CancellationToken cancellationToken = default)
     {
         var image = await FindAsync(nameOrId, cancellationToken).ConfigureAwait(false);
         if (image is null)
@@ -137,7 +140,7 @@ public sealed class ImageStore
             await Layout.RemoveManifestAsync(image.Descriptor.Digest, cancellationToken).ConfigureAwait(false);
         }
 
-        await Layout.DeleteUnreferencedBlobsAsync(cancellationToken).ConfigureAwait(false);
+        await Layout.DeleteUnreferencedBlobsAsync(keep, cancellationToken).ConfigureAwait(false);
         return removed;
     }
 

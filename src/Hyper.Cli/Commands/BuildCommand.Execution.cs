@@ -104,6 +104,7 @@ public static partial class BuildCommand
         try
         {
             var result = await WithProgressAsync(arguments.Progress, error, progress => builder.BuildAsync(request, progress, cancellationToken)).ConfigureAwait(false);
+            await KeepCacheUnderLimitAsync(root, error, cancellationToken).ConfigureAwait(false);
             foreach (var output in outputs.Where(static o => o.Type != OutputType.Registry))
             {
                 await ImageExporter.ExportAsync(root.Images, result.Manifest, output, tags, cancellationToken).ConfigureAwait(false);
@@ -133,6 +134,19 @@ public static partial class BuildCommand
             error.WriteLine($"ERROR: {e.Message}");
             return BuildFailed;
         }
+    }
+
+    /// <summary>Prunes the least recently used cache once the cache holds more than its limit (<see cref="DataRoot.CacheLimit"/>).</summary>
+    private static async Task KeepCacheUnderLimitAsync(DataRoot root, TextWriter error, CancellationToken cancellationToken)
+    {
+        var limit = root.CacheLimit;
+        if (root.Cache.Size() <= limit)
+        {
+            return;
+        }
+
+        var pruned = await root.Cache.PruneAsync(root.Images, root.Snapshots, limit, cancellationToken).ConfigureAwait(false);
+        error.WriteLine($"build cache over its limit of {ByteSize.Format(limit)}: pruned {pruned.Records} records, {ByteSize.Format(pruned.BlobBytes)}");
     }
 
     /// <summary>Pushes the built image from the store to each of its names, one after the other: later ones find the blobs there.</summary>

@@ -71,6 +71,17 @@ internal sealed class DataRoot : IDisposable
     /// <summary>A builder over this root that gets base images from <paramref name="imageSource"/>.</summary>
     public Builder CreateBuilder(IImageSource imageSource) => new(Images, Snapshots, Containers, imageSource, Http, Cache);
 
+    /// <summary>Where RUN --mount=type=cache directories are kept.</summary>
+    public string CacheMountDirectory => Path.Combine(Directory, "cache");
+
+    /// <summary>
+    /// How many bytes of layers the build cache may keep before a build prunes the least recently used:
+    /// <c>$HYPER_CACHE_LIMIT</c> (e.g. <c>20GB</c>), else 10% of the file system the root is on, BuildKit's default.
+    /// </summary>
+    public long CacheLimit => Environment.GetEnvironmentVariable("HYPER_CACHE_LIMIT") is { Length: > 0 } limit
+        ? Output.ByteSize.Parse(limit)
+        : new DriveInfo(Directory).TotalSize / 10;
+
     /// <summary>The build cache's records (<c>buildcache/</c>); the layers they name are in the image store.</summary>
     public BuildCache Cache => _cache ??= new BuildCache(Path.Combine(Directory, "buildcache"));
 

@@ -15,9 +15,12 @@ public static class RmiCommand
             var error = parse.InvocationConfiguration.Error;
             using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
             var failed = false;
+
+            // The build cache's layers stay: a rebuild reuses them although no image names them any more.
+            var cached = root.Cache.ReferencedBlobs();
             foreach (var image in parse.GetValue(images) ?? [])
             {
-                var removed = await root.Images.RemoveAsync(image, cancellationToken).ConfigureAwait(false);
+                var removed = await root.Images.RemoveAsync(image, cached, cancellationToken).ConfigureAwait(false);
                 if (removed.Count == 0)
                 {
                     error.WriteLine($"hyperbuild: no such image: {image}");

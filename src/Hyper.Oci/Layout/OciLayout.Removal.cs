@@ -22,9 +22,11 @@ public sealed partial class OciLayout
     /// configs and layers) and returns how many bytes that freed. A blob being written by another process
     /// at the same moment and not yet referenced is deleted too, so run this only when nothing else writes.
     /// </summary>
-    public async Task<long> DeleteUnreferencedBlobsAsync(CancellationToken cancellationToken = default)
+    /// <param name="keep">Blobs to keep although no manifest reaches them (a build cache's layers).</param>
+    /// <param name="cancellationToken">Stops the walk; blobs already deleted stay deleted.</param>
+    public async Task<long> DeleteUnreferencedBlobsAsync(IReadOnlySet<Digest>? keep = null, CancellationToken cancellationToken = default)
     {
-        var reachable = new HashSet<Digest>();
+        var reachable = new HashSet<Digest>(keep ?? new HashSet<Digest>());
         var pending = new Stack<Descriptor>((await ReadIndexAsync(cancellationToken).ConfigureAwait(false)).Manifests);
         while (pending.TryPop(out var descriptor))
         {

@@ -65,7 +65,8 @@ public static class HyperbuildCommand
                 Pull: false,
                 InsecureRegistries: [],
                 Push: parse.GetValue(push),
-                Secrets: []);
+                Secrets: [],
+                SshAgents: []);
             return await BuildCommand.BuildAsync(parse, arguments, cancellationToken).ConfigureAwait(false);
         });
     }

@@ -189,17 +189,72 @@ public sealed class RunMountTests(BusyboxBaseImage busybox) : IClassFixture<Busy
     }
 
     [Fact]
-    public async Task An_ssh_mount_is_refused_naming_the_line()
+    public async Task Ssh_mount_forwards_the_agent_socket_and_leaves_nothing_in_the_image()
+    {
+        using var agent = await SshAgent.StartAsync();
+        var loader = await SshAgent.CopySshAddAsync(Path.Combine(_workspace.Context, "tools"));
+        _workspace.WriteDockerfile($$"""
+            FROM busybox
+            RUN --mount=type=ssh --mount=target=/tools,source=tools test -S "$SSH_AUTH_SOCK" && echo "sock=$SSH_AUTH_SOCK" && stat -c 'socket=%a %u:%g' "$SSH_AUTH_SOCK" && /tools/{{loader}} --library-path /tools /tools/ssh-add -l && touch /marker
+            """);
+
+        var rootfs = _workspace.Combine("rootfs");
+        var result = await _workspace.BuildSucceedsAsync("-t", "app:ssh", "--ssh", $"default={agent.Socket}", "-o", $"type=local,dest={rootfs}");
+
+        var output = result.Output + result.Error;
+        Assert.Contains("sock=/run/buildkit/ssh_agent.0", output, StringComparison.Ordinal);
+        Assert.Contains("socket=600 0:0", output, StringComparison.Ordinal);
+        Assert.Contains(SshAgent.KeyComment, output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(rootfs, "marker")));
+        Assert.False(Path.Exists(Path.Combine(rootfs, "run")), "the ssh mount's target or /run/buildkit is in the image");
+        var layer = await (await _workspace.ReadImageAsync("app:ssh")).ReadTopLayerAsync();
+        Assert.DoesNotContain(layer, static e => e.Name.Contains("run", StringComparison.Ordinal) || e.Name.Contains("ssh", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ssh_mount_at_a_target_gets_the_owner_and_mode_asked_for_and_leaves_the_host_socket_alone()
+    {
+        using var agent = await SshAgent.StartAsync();
+        var before = File.GetUnixFileMode(agent.Socket);
+        _workspace.WriteDockerfile("""
+            FROM busybox
+            RUN --mount=type=ssh,id=deploy,target=/tmp/agent.sock,uid=1000,gid=1001,mode=0660 stat -c 'socket=%a %u:%g' /tmp/agent.sock && echo "env=$SSH_AUTH_SOCK"
+            """);
+
+        var result = await _workspace.BuildSucceedsAsync("-t", "app:sshtarget", "--ssh", $"deploy={agent.Socket}");
+
+        var output = result.Output + result.Error;
+        Assert.Contains("socket=660 1000:1001", output, StringComparison.Ordinal);
+        Assert.Contains("env=/tmp/agent.sock", output, StringComparison.Ordinal);
+        Assert.Equal(before, File.GetUnixFileMode(agent.Socket));
+    }
+
+    [Fact]
+    public async Task A_required_ssh_agent_not_given_fails_the_build_naming_the_line()
     {
         _workspace.WriteDockerfile("""
             FROM busybox
-            RUN --mount=type=ssh true
+            RUN --mount=type=ssh,required=true true
             """);
 
-        var result = await _workspace.BuildAsync("-t", "app:ssh");
+        var result = await _workspace.BuildAsync("-t", "app:nossh");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("Dockerfile:2: RUN --mount=type=ssh is not supported", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Dockerfile:2", result.Error, StringComparison.Ordinal);
+        Assert.Contains("ssh agent \"default\" is required", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_ssh_agent_not_given_and_not_required_is_left_out()
+    {
+        _workspace.WriteDockerfile("""
+            FROM busybox
+            RUN --mount=type=ssh,id=absent test ! -e /run/buildkit/ssh_agent.0 && echo no-agent
+            """);
+
+        var result = await _workspace.BuildSucceedsAsync("-t", "app:optionalssh");
+
+        Assert.Contains("no-agent", result.Output + result.Error, StringComparison.Ordinal);
     }
 
     /// <summary>A blob as stored, or decompressed when it is a gzip or zstd layer.</summary>

@@ -38,6 +38,13 @@ public sealed record BuildRequest
     /// <summary>Stages (by name or index) whose steps run even when cached (<c>--no-cache-filter</c>).</summary>
     public IReadOnlySet<string> NoCacheFilter { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// ssh-agent sockets (<c>--ssh ID=SOCKET</c>) by ID, for <c>RUN --mount=type=ssh</c>: a step that asks for
+    /// one gets a socket of its own that forwards each connection to this host socket, so the agent's keys
+    /// can be used but never end up in the image. The path is only where to connect; it is not part of the build.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SshAgents { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Fetch base images from their registry even when the local store has them (<c>--pull</c>).</summary>
     public bool Pull { get; init; }
 }

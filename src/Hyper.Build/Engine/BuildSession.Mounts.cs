@@ -18,6 +18,13 @@ internal sealed partial class BuildSession
 
     private const UnixFileMode DefaultCacheMode = (UnixFileMode)0b111_101_101;
 
+    /// <summary>Where SSH mounts without a target go, as <c>ssh_agent.N</c>: BuildKit's place.</summary>
+    private const string SshAgentDirectory = "/run/buildkit";
+
+    private const UnixFileMode DefaultSshMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private const string SshAuthSocketVariable = "SSH_AUTH_SOCK";
+
     /// <summary>
     /// One lock per cache directory, for <c>sharing=locked</c> and <c>sharing=private</c>. Per process: two
     /// hyperbuild processes sharing a data root do not see each other's locks.
@@ -25,16 +32,17 @@ internal sealed partial class BuildSession
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> CacheLocks = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Refuses the mounts this version cannot give before anything runs: SSH mounts, and secrets marked
-    /// required that the build was not given.
+    /// Refuses the mounts this version cannot give before anything runs: cache mounts <c>from=</c>, and
+    /// secrets and SSH agents marked required that the build was not given.
     /// </summary>
     private void CheckRunMounts(RunInstruction run)
     {
         foreach (var mount in run.Mounts)
         {
-            if (mount.Type == MountType.Ssh)
+            if (mount.Type == MountType.Ssh && mount.Required && !request.SshAgents.ContainsKey(mount.SshId!))
             {
-                throw new BuildFailedException($"{Location(run)}: RUN --mount=type=ssh is not supported by hyperbuild: there is no --ssh agent forwarding yet");
+                throw new BuildFailedException(
+                    $"{Location(run)}: ssh agent \"{mount.SshId}\" is required by RUN --mount=type=ssh but was not given: pass --ssh {mount.SshId}=SOCKET, or --ssh {mount.SshId} for $SSH_AUTH_SOCK");
             }
 
             if (mount.Type == MountType.Secret && mount.Required && !request.Secrets.ContainsKey(mount.SecretId ?? string.Empty))
@@ -90,6 +98,9 @@ internal sealed partial class BuildSession
                 break;
             case MountType.Secret:
                 AddSecretMount(state, mount, mounts);
+                break;
+            case MountType.Ssh:
+                AddSshMount(state, step, run, mount, run.Mounts.Take(index).Count(static m => m.Type == MountType.Ssh), mounts);
                 break;
             default:
                 throw new BuildFailedException($"{Location(run)}: RUN --mount=type={mount.Type.ToString().ToLowerInvariant()} is not supported by hyperbuild");
@@ -221,6 +232,49 @@ internal sealed partial class BuildSession
         }
 
         mounts.Add(ContainerMount.ReadOnlyBind(file, MountTarget(state, mount)));
+    }
+
+    /// <summary>
+    /// An SSH agent: a socket of the step's own at the target that forwards each connection to the host's agent
+    /// socket (see <see cref="SshAgentForwarder"/>), owned and moded as asked (0600, root by default), as BuildKit
+    /// does. The first SSH mount of a step becomes <c>SSH_AUTH_SOCK</c> unless the step sets that itself. An agent
+    /// not given and not required is left out.
+    /// </summary>
+    /// <param name="state">The stage, for WORKDIR.</param>
+    /// <param name="step">The step, for its environment.</param>
+    /// <param name="run">The instruction, for errors.</param>
+    /// <param name="mount">The mount.</param>
+    /// <param name="sshIndex">How many SSH mounts come before this one in the step: the default target's number.</param>
+    /// <param name="mounts">Where the mount goes.</param>
+    private void AddSshMount(StageState state, PlannedStep step, RunInstruction run, RunMount mount, int sshIndex, RunMountSet mounts)
+    {
+        if (!request.SshAgents.TryGetValue(mount.SshId!, out var agent))
+        {
+            return;
+        }
+
+        try
+        {
+            agent = SshAgentSocket.Check(agent);
+        }
+        catch (IOException e)
+        {
+            throw new BuildFailedException($"{Location(run)}: RUN --mount=type=ssh,id={mount.SshId}: {e.Message}", e);
+        }
+
+        var target = string.IsNullOrEmpty(mount.Target) ? $"{SshAgentDirectory}/ssh_agent.{sshIndex}" : MountTarget(state, mount);
+
+        // A directory of its own in /tmp rather than the step's scratch directory: a socket path has at most 107 bytes.
+        var directory = Directory.CreateTempSubdirectory("hyperbuild-ssh-").FullName;
+        mounts.OnDispose(() => Directory.Delete(directory, recursive: true));
+        var forwarder = SshAgentForwarder.Start(
+            Path.Combine(directory, "agent.sock"), agent, mount.Mode is { } mode ? (UnixFileMode)mode : DefaultSshMode, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
+        mounts.OnDispose(forwarder.Dispose);
+        mounts.Add(new ContainerMount(target, "bind", Path.Combine(directory, "agent.sock"), ["bind", "rw"]));
+        if (sshIndex == 0 && !step.Environment.ContainsKey(SshAuthSocketVariable))
+        {
+            mounts.Environment[SshAuthSocketVariable] = target;
+        }
     }
 
     /// <summary>Where a mount goes in the container: its target, relative ones under WORKDIR; secrets default to /run/secrets/ID.</summary>

@@ -3,8 +3,9 @@ using Hyper.Build.Execution;
 namespace Hyper.Build.Engine;
 
 /// <summary>
-/// What the <c>--mount</c>s of one RUN give its container (mounts, secret environment variables) and what
-/// has to be undone once it ended (cache locks released, secret files deleted).
+/// What the <c>--mount</c>s of one RUN give its container (mounts, secret environment variables,
+/// SSH_AUTH_SOCK) and what has to be undone once it ended (cache locks released, secret files deleted,
+/// SSH agent forwarders stopped).
 /// </summary>
 internal sealed class RunMountSet : IDisposable
 {
@@ -13,7 +14,7 @@ internal sealed class RunMountSet : IDisposable
 
     public IReadOnlyList<ContainerMount> Mounts => _mounts;
 
-    /// <summary>Variables from secrets with <c>env=</c>; they override the step's own.</summary>
+    /// <summary>Variables from secrets with <c>env=</c>, and SSH_AUTH_SOCK; they override the step's own.</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
     public void Add(ContainerMount mount) => _mounts.Add(mount);

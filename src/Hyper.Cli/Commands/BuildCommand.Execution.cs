@@ -36,7 +36,8 @@ public static partial class BuildCommand
         bool Pull,
         IReadOnlyList<string> InsecureRegistries,
         bool Push,
-        IReadOnlyList<string> Secrets)
+        IReadOnlyList<string> Secrets,
+        IReadOnlyList<string> SshAgents)
     {
         /// <summary><c>--no-cache</c>: run every step.</summary>
         public bool NoCache { get; init; }
@@ -89,6 +90,7 @@ public static partial class BuildCommand
             NoCacheFilter = arguments.NoCacheFilter.SelectMany(static f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .Select(static f => f.ToLowerInvariant())
                 .ToHashSet(StringComparer.Ordinal),
+            SshAgents = ParseSshAgents(arguments.SshAgents),
         };
 
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
@@ -235,6 +237,53 @@ public static partial class BuildCommand
         }
 
         return secrets;
+    }
+
+    /// <summary>
+    /// <c>--ssh ID=SOCKET</c>, or <c>--ssh ID</c> for <c>$SSH_AUTH_SOCK</c> (<c>--ssh default</c>), as docker buildx
+    /// reads it. Only agent sockets: BuildKit also takes key files, and several paths per ID, for an agent of
+    /// its own, which hyperbuild does not run; and as BuildKit, one socket per ID.
+    /// </summary>
+    private static Dictionary<string, string> ParseSshAgents(IReadOnlyList<string> values)
+    {
+        var agents = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var equals = value.IndexOf('=', StringComparison.Ordinal);
+            var id = equals < 0 ? value : value[..equals];
+            if (string.IsNullOrEmpty(id))
+            {
+                throw new FormatException($"invalid --ssh '{value}': expected ID=SOCKET, or ID (e.g. default) for $SSH_AUTH_SOCK");
+            }
+
+            if (agents.ContainsKey(id))
+            {
+                throw new FormatException($"invalid --ssh '{value}': ID {id} is given twice");
+            }
+
+            var paths = equals < 0 ? [] : value[(equals + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (paths.Length > 1)
+            {
+                throw new FormatException($"invalid --ssh '{value}': one ssh-agent socket per ID; key files are not supported");
+            }
+
+            var path = paths.Length == 1 ? paths[0] : Environment.GetEnvironmentVariable("SSH_AUTH_SOCK");
+            if (string.IsNullOrEmpty(path))
+            {
+                throw new FormatException($"invalid --ssh '{value}': SSH_AUTH_SOCK is not set: start an ssh-agent, or give {id}=SOCKET");
+            }
+
+            try
+            {
+                agents[id] = SshAgentSocket.Check(path);
+            }
+            catch (IOException e)
+            {
+                throw new FormatException($"invalid --ssh '{value}': {e.Message}", e);
+            }
+        }
+
+        return agents;
     }
 
     private static Dictionary<string, NamedContext> ParseBuildContexts(IReadOnlyList<string> values)

@@ -62,6 +62,10 @@ public static partial class BuildCommand
         {
             Description = "Give RUN --mount=type=secret a secret: id=ID,src=FILE or id=ID,env=VARIABLE (repeatable)",
         };
+        var ssh = new Option<string[]>("--ssh")
+        {
+            Description = "Give RUN --mount=type=ssh an ssh-agent: ID=SOCKET, or ID (e.g. default) for $SSH_AUTH_SOCK (repeatable)",
+        };
         var pull = new Option<bool>("--pull") { Description = "Fetch base images again even when the local store has them" };
         var insecure = new Option<string[]>("--insecure-registry") { Description = "Use plain HTTP for this registry HOST[:PORT] (localhost and 127.0.0.1 always are) (repeatable)" };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry of each -t name after building it" };
@@ -71,7 +75,7 @@ public static partial class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile; with --call, check it or list what it offers.")
         {
-            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, pull, insecure, push, noCache, noCacheFilter, context,
+            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, ssh, pull, insecure, push, noCache, noCacheFilter, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -99,7 +103,8 @@ public static partial class BuildCommand
                         parse.GetValue(pull),
                         parse.GetValue(insecure) ?? [],
                         parse.GetValue(push),
-                        parse.GetValue(secrets) ?? [])
+                        parse.GetValue(secrets) ?? [],
+                        parse.GetValue(ssh) ?? [])
                     {
                         NoCache = parse.GetValue(noCache),
                         NoCacheFilter = parse.GetValue(noCacheFilter) ?? [],

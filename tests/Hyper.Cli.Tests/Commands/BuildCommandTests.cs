@@ -275,17 +275,35 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("src=/dev/null", "id=ID is missing")]
-    [InlineData("id=token,bogus=1", "unknown field 'bogus'")]
-    [InlineData("id=token,env=HYPER_TEST_VARIABLE_THAT_IS_NOT_SET", "environment variable HYPER_TEST_VARIABLE_THAT_IS_NOT_SET is not set")]
-    public void Bad_secrets_fail_before_building_with_the_reason(string secret, string reason)
+    [InlineData("--secret", "src=/dev/null", "id=ID is missing")]
+    [InlineData("--secret", "id=token,bogus=1", "unknown field 'bogus'")]
+    [InlineData("--secret", "id=token,env=HYPER_TEST_VARIABLE_THAT_IS_NOT_SET", "environment variable HYPER_TEST_VARIABLE_THAT_IS_NOT_SET is not set")]
+    [InlineData("--ssh", "=/tmp/agent.sock", "expected ID=SOCKET")]
+    [InlineData("--ssh", "default=/nonexistent/agent.sock", "ssh agent socket /nonexistent/agent.sock does not exist")]
+    [InlineData("--ssh", "default=/tmp/a.sock,/tmp/b.sock", "one ssh-agent socket per ID")]
+    [InlineData("--ssh", "default=/dev/null", "/dev/null is not a socket")]
+    public void Bad_secrets_and_ssh_agents_fail_before_building_with_the_reason(string option, string value, string reason)
     {
         Write("FROM alpine\n");
 
-        var (exitCode, _, error) = Run("build", "--secret", secret, _context.Path);
+        var (exitCode, _, error) = Run("build", option, value, _context.Path);
 
         Assert.Equal(BuildCommand.UsageFailed, exitCode);
         Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_ssh_key_file_is_refused_with_a_pointer_to_ssh_agent()
+    {
+        Write("FROM alpine\n");
+        var key = _context.Combine("id_ed25519");
+        File.WriteAllText(key, "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+
+        var (exitCode, _, error) = Run("build", "--ssh", $"default={key}", _context.Path);
+
+        Assert.Equal(BuildCommand.UsageFailed, exitCode);
+        Assert.Contains("key files are not supported, use an ssh-agent socket", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
     }
 
     [Fact]

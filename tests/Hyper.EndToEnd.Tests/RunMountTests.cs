@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -54,7 +53,7 @@ public sealed class RunMountTests(BusyboxBaseImage busybox) : IClassFixture<Busy
         Assert.True(File.Exists(Path.Combine(rootfs, "marker")));
         foreach (var blob in Directory.EnumerateFiles(Path.Combine(_workspace.Root, "images", "blobs"), "*", SearchOption.AllDirectories))
         {
-            var bytes = await ReadDecompressedAsync(blob);
+            var bytes = await BlobContent.ReadDecompressedAsync(blob);
             Assert.False(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(SecretValue)) >= 0, $"the secret is in the blob {blob}");
         }
     }
@@ -257,26 +256,4 @@ public sealed class RunMountTests(BusyboxBaseImage busybox) : IClassFixture<Busy
         Assert.Contains("no-agent", result.Output + result.Error, StringComparison.Ordinal);
     }
 
-    /// <summary>A blob as stored, or decompressed when it is a gzip or zstd layer.</summary>
-    private static async Task<byte[]> ReadDecompressedAsync(string path)
-    {
-        var raw = await File.ReadAllBytesAsync(path);
-        Stream? decompressing = raw switch
-        {
-            [0x1f, 0x8b, ..] => new GZipStream(new MemoryStream(raw), CompressionMode.Decompress),
-            [0x28, 0xb5, 0x2f, 0xfd, ..] => new ZstdSharp.DecompressionStream(new MemoryStream(raw)),
-            _ => null,
-        };
-        if (decompressing is null)
-        {
-            return raw;
-        }
-
-        await using (decompressing)
-        {
-            using var buffer = new MemoryStream();
-            await decompressing.CopyToAsync(buffer);
-            return buffer.ToArray();
-        }
-    }
 }

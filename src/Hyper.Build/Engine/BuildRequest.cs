@@ -35,6 +35,9 @@ public sealed record BuildRequest
     /// <summary>Run every step, reusing nothing from the build cache (<c>--no-cache</c>); the results are still recorded.</summary>
     public bool NoCache { get; init; }
 
+    /// <summary>Build cache made elsewhere (<c>--cache-from</c>), looked in when the local cache has no record.</summary>
+    public IReadOnlyList<Cache.ImportedCache> CacheImports { get; init; } = [];
+
     /// <summary>Stages (by name or index) whose steps run even when cached (<c>--no-cache-filter</c>).</summary>
     public IReadOnlySet<string> NoCacheFilter { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 

@@ -158,32 +158,48 @@ internal sealed partial class BuildSession
     /// </summary>
     private async Task<bool> TryReuseAsync(StageState state, Digest key, CancellationToken cancellationToken)
     {
-        if (builder.Cache.Find(key) is not { } record)
+        var record = builder.Cache.Find(key);
+        if (record?.Layer is { } local && !builder.Images.Layout.HasBlob(local.Digest))
+        {
+            // The layer went (hyperbuild prune, or an image store cleaned by hand); an imported cache may still have it.
+            record = null;
+        }
+
+        if (record is null)
+        {
+            foreach (var imported in request.CacheImports)
+            {
+                if (imported.Find(key) is not { } found)
+                {
+                    continue;
+                }
+
+                if (found.Layer is { } layer)
+                {
+                    await imported.CopyBlobAsync(layer, builder.Images.Layout, cancellationToken).ConfigureAwait(false);
+                }
+
+                builder.Cache.Add(found);
+                record = found;
+                break;
+            }
+        }
+
+        if (record is null)
         {
             return false;
         }
 
-        if (record.Layer is { } layer)
+        if (record.Layer is { } reused)
         {
-            if (!await EnsureCachedBlobAsync(layer, cancellationToken).ConfigureAwait(false))
-            {
-                return false;
-            }
-
-            state.Layers.Add(layer with { MediaType = MediaTypes.LayerType(request.Compression, docker: request.Format == ManifestFormat.Docker) });
+            state.Layers.Add(reused with { MediaType = MediaTypes.LayerType(request.Compression, docker: request.Format == ManifestFormat.Docker) });
             state.DiffIds.Add(record.DiffId!.Value);
         }
 
         state.History.Add(HistoryOf(record.CreatedBy, record.Created, emptyLayer: record.Layer is null));
+        state.Records.Add(record);
         state.CacheKey = NextKey(key, record.DiffId);
         return true;
-    }
-
-    /// <summary>Whether the cached layer <paramref name="layer"/> is in the image store (a prune or rmi may have removed it).</summary>
-    private Task<bool> EnsureCachedBlobAsync(Descriptor layer, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(builder.Images.Layout.HasBlob(layer.Digest));
     }
 
     /// <summary>Records what the step of <paramref name="key"/> just added to <paramref name="state"/> (a layer or only history).</summary>
@@ -200,6 +216,7 @@ internal sealed partial class BuildSession
             Created = history.Created ?? _created,
         };
         builder.Cache.Add(record);
+        state.Records.Add(record);
         state.CacheKey = NextKey(key, record.DiffId);
     }
 

@@ -22,7 +22,7 @@ internal sealed partial class BuildSession
             _ => throw new InvalidOperationException("not a COPY or ADD"),
         };
 
-        var snapshot = builder.Snapshots.Mount(link ? [] : state.DiffIds);
+        var snapshot = link ? builder.Snapshots.Mount([]) : await MountAsync(state, cancellationToken).ConfigureAwait(false);
         try
         {
             await WithFileSourceAsync(from, state.Platform, step.Instruction, async source =>
@@ -90,7 +90,7 @@ internal sealed partial class BuildSession
     {
         var normalized = state.WorkingDirectory;
 
-        var snapshot = builder.Snapshots.Mount(state.DiffIds);
+        var snapshot = await MountAsync(state, cancellationToken).ConfigureAwait(false);
         try
         {
             var host = RootPath.Resolve(snapshot.Merged, normalized);
@@ -132,19 +132,18 @@ internal sealed partial class BuildSession
             return;
         }
 
-        IReadOnlyList<Oci.Digest> chain;
+        ISnapshot snapshot;
         if (from is { Kind: ContentSourceKind.Stage, StageIndex: { } index })
         {
-            chain = _stages[index].DiffIds;
+            snapshot = await MountAsync(_stages[index], cancellationToken).ConfigureAwait(false);
         }
         else
         {
             var image = await GetSourceImageAsync(from, platform, instruction, cancellationToken).ConfigureAwait(false);
-            chain = image.Config.RootFs.DiffIds;
-            await EnsureUnpackedAsync(image.Manifest.Image!.Layers, chain, cancellationToken).ConfigureAwait(false);
+            await EnsureUnpackedAsync(image.Manifest.Image!.Layers, image.Config.RootFs.DiffIds, cancellationToken).ConfigureAwait(false);
+            snapshot = builder.Snapshots.Mount(image.Config.RootFs.DiffIds);
         }
 
-        var snapshot = builder.Snapshots.Mount(chain);
         try
         {
             await use(new DirectoryFileSource(snapshot.Merged)).ConfigureAwait(false);

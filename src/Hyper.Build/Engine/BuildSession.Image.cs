@@ -34,7 +34,11 @@ internal sealed partial class BuildSession
                 Layers = layers,
             });
             await builder.Images.AddAsync(manifest, request.Tags, state.Platform, cancellationToken).ConfigureAwait(false);
-            return new BuildResult(manifest, config, request.Tags);
+            return new BuildResult(manifest, config, request.Tags)
+            {
+                ImageCacheRecords = state.Records,
+                AllCacheRecords = [.. _stages.Values.SelectMany(static s => s.Records).DistinctBy(static r => r.Key)],
+            };
         }, cancellationToken).ConfigureAwait(false);
 
     private string LayerMediaType(string mediaType, bool docker)

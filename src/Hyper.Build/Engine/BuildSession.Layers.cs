@@ -15,6 +15,17 @@ internal sealed partial class BuildSession
         builder.Snapshots.EnsureLayersAsync(builder.Images.Layout, layers, diffIds, cancellationToken);
 
     /// <summary>
+    /// A writable snapshot over <paramref name="state"/>'s layers, unpacking those not unpacked yet: layers taken
+    /// from the cache are unpacked only when a step has to run on them (or read from them), never for a rebuild
+    /// that runs nothing.
+    /// </summary>
+    private async Task<ISnapshot> MountAsync(StageState state, CancellationToken cancellationToken)
+    {
+        await EnsureUnpackedAsync(state.Layers, state.DiffIds, cancellationToken).ConfigureAwait(false);
+        return builder.Snapshots.Mount(state.DiffIds);
+    }
+
+    /// <summary>
     /// Turns what a step changed (the snapshot's upper directory) into a layer in the image store and adds it
     /// to the stage; a step that changed nothing adds only a history entry, as BuildKit does.
     /// </summary>

@@ -33,7 +33,7 @@ internal sealed partial class BuildSession
                 $"{Location(run)}: RUN cannot execute {state.Platform} programs on this {Oci.Platform.Current} machine: hyperbuild has no emulation; build RUN steps with --platform=$BUILDPLATFORM");
         }
 
-        var snapshot = builder.Snapshots.Mount(state.DiffIds);
+        var snapshot = await MountAsync(state, cancellationToken).ConfigureAwait(false);
         try
         {
             var (args, mounts) = ProcessArguments(state, run, snapshot.Directory);

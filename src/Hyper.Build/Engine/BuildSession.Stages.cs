@@ -133,7 +133,7 @@ internal sealed partial class BuildSession
             state.SetEnvironment("PATH", DefaultPath);
         }
 
-        await EnsureUnpackedAsync(state.Layers, state.DiffIds, cancellationToken).ConfigureAwait(false);
+        // Layers are unpacked when a step first mounts them (MountAsync): a stage taken wholly from the cache needs none.
         return state;
     }
 

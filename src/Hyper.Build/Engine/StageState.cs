@@ -24,6 +24,9 @@ internal sealed class StageState
     /// </summary>
     public Digest CacheKey { get; set; }
 
+    /// <summary>The cache records of the steps that made this state, the base stage's included: what <c>--cache-to</c> exports.</summary>
+    public List<Cache.CacheRecord> Records { get; init; } = [];
+
     public ContainerConfig Config { get; set; } = new();
 
     public string? Author { get; set; }
@@ -46,6 +49,7 @@ internal sealed class StageState
         DiffIds = [.. DiffIds],
         History = [.. History],
         CacheKey = CacheKey,
+        Records = [.. Records],
         Config = Config with { },
         Author = Author,
     };

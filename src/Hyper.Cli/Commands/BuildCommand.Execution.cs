@@ -1,6 +1,7 @@
 using System.CommandLine;
 
 using Hyper.Build.Context;
+using Hyper.Build.Cache;
 using Hyper.Build.Engine;
 using Hyper.Build.Execution;
 using Hyper.Build.Images;
@@ -44,6 +45,12 @@ public static partial class BuildCommand
 
         /// <summary><c>--no-cache-filter</c>: stages whose steps run even when cached.</summary>
         public IReadOnlyList<string> NoCacheFilter { get; init; } = [];
+
+        /// <summary><c>--cache-to</c>: where to export the build cache.</summary>
+        public IReadOnlyList<string> CacheTo { get; init; } = [];
+
+        /// <summary><c>--cache-from</c>: build cache to import.</summary>
+        public IReadOnlyList<string> CacheFrom { get; init; } = [];
     }
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -51,6 +58,8 @@ public static partial class BuildCommand
     {
         var error = parse.InvocationConfiguration.Error;
         var outputs = arguments.Outputs.Select(ImageOutput.Parse).ToList();
+        var cacheTo = arguments.CacheTo.Select(static c => CacheOption.Parse(c, export: true)).ToList();
+        var cacheFrom = arguments.CacheFrom.Select(static c => CacheOption.Parse(c, export: false)).ToList();
         var tags = arguments.Tags.Select(ParseTag).ToList();
         var push = arguments.Push || outputs.Any(static o => o.Type == OutputType.Registry);
         if (push && tags.Count == 0)
@@ -101,12 +110,13 @@ public static partial class BuildCommand
             clientOptions.InsecureRegistries.Add(registry);
         }
 
-        using var client = new RegistryClient(clientOptions);
+        using var locations = new ImageLocations(new RegistryClient(clientOptions));
+        var client = locations.Client;
         var builder = root.CreateBuilder(new RegistryImageSource(root.Images, new ImagePuller(client)));
         try
         {
+            request = request with { CacheImports = await ImportCachesAsync(locations, cacheFrom, error, cancellationToken).ConfigureAwait(false) };
             var result = await WithProgressAsync(arguments.Progress, error, progress => builder.BuildAsync(request, progress, cancellationToken)).ConfigureAwait(false);
-            await KeepCacheUnderLimitAsync(root, error, cancellationToken).ConfigureAwait(false);
             foreach (var output in outputs.Where(static o => o.Type != OutputType.Registry))
             {
                 await ImageExporter.ExportAsync(root.Images, result.Manifest, output, tags, cancellationToken).ConfigureAwait(false);
@@ -118,6 +128,16 @@ public static partial class BuildCommand
                 await PushAsync(root.Images, result.Manifest, tags, client, arguments.Progress, error, cancellationToken).ConfigureAwait(false);
             }
 
+            foreach (var destination in cacheTo)
+            {
+                var records = destination.AllStages ? result.AllCacheRecords : result.ImageCacheRecords;
+                var artifact = await CacheManifest.CreateAsync(records, root.Images.Layout, cancellationToken).ConfigureAwait(false);
+                await locations.CreateDestination(destination.Location).WriteAsync(artifact, progress: null, cancellationToken).ConfigureAwait(false);
+                error.WriteLine($"exported build cache ({records.Count} steps) to {destination.Location}");
+            }
+
+            // Last: the limit may prune layers the cache export above still had to read.
+            await KeepCacheUnderLimitAsync(root, error, cancellationToken).ConfigureAwait(false);
             error.WriteLine($"image {result.Id}{(tags.Count == 0 ? string.Empty : " named " + string.Join(", ", tags))}");
             return Ok;
         }
@@ -136,6 +156,32 @@ public static partial class BuildCommand
             error.WriteLine($"ERROR: {e.Message}");
             return BuildFailed;
         }
+    }
+
+    /// <summary>
+    /// Reads the records of each <c>--cache-from</c>. As BuildKit, cache that cannot be read (not pushed yet, no such
+    /// directory) is a warning, not an error: the build runs without it.
+    /// </summary>
+    private static async Task<IReadOnlyList<ImportedCache>> ImportCachesAsync(
+        ImageLocations locations, IReadOnlyList<CacheOption> sources, TextWriter error, CancellationToken cancellationToken)
+    {
+        var imports = new List<ImportedCache>();
+        foreach (var source in sources)
+        {
+            try
+            {
+                var content = await locations.OpenSourceAsync(source.Location, cancellationToken).ConfigureAwait(false);
+                var imported = await ImportedCache.LoadAsync(source.Location.ToString(), content, cancellationToken).ConfigureAwait(false);
+                error.WriteLine($"importing build cache from {source.Location}: {imported.Count} steps");
+                imports.Add(imported);
+            }
+            catch (Exception e) when (e is RegistryClientException or IOException or KeyNotFoundException or InvalidOciDocumentException or DigestMismatchException)
+            {
+                error.WriteLine($"WARNING: no build cache imported from {source.Location}: {e.Message}");
+            }
+        }
+
+        return imports;
     }
 
     /// <summary>Prunes the least recently used cache once the cache holds more than its limit (<see cref="DataRoot.CacheLimit"/>).</summary>

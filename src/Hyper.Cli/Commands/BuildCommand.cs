@@ -71,11 +71,19 @@ public static partial class BuildCommand
         var push = new Option<bool>("--push") { Description = "Push the image to the registry of each -t name after building it" };
         var noCache = new Option<bool>("--no-cache") { Description = "Run every step; reuse nothing from the build cache" };
         var noCacheFilter = new Option<string[]>("--no-cache-filter") { Description = "Run the steps of this stage even when cached (repeatable, or comma-separated)" };
+        var cacheTo = new Option<string[]>("--cache-to")
+        {
+            Description = "Export the build cache: type=registry,ref=REF or type=local,dest=DIR [,mode=min|max] (repeatable)",
+        };
+        var cacheFrom = new Option<string[]>("--cache-from")
+        {
+            Description = "Import build cache: type=registry,ref=REF, type=local,src=DIR, or REF (repeatable)",
+        };
         var context = new Argument<string>("CONTEXT") { Description = "The build context: a directory, or - for a tarball on standard input" };
 
         var command = new Command("build", "Build an image from a Dockerfile; with --call, check it or list what it offers.")
         {
-            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, ssh, pull, insecure, push, noCache, noCacheFilter, context,
+            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, ssh, pull, insecure, push, noCache, noCacheFilter, cacheTo, cacheFrom, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -108,6 +116,8 @@ public static partial class BuildCommand
                     {
                         NoCache = parse.GetValue(noCache),
                         NoCacheFilter = parse.GetValue(noCacheFilter) ?? [],
+                        CacheTo = parse.GetValue(cacheTo) ?? [],
+                        CacheFrom = parse.GetValue(cacheFrom) ?? [],
                     }, cancellationToken).ConfigureAwait(false);
                 }
 

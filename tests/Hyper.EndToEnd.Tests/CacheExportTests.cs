@@ -1,0 +1,132 @@
+using System.Text;
+
+using Hyper.Testing.Registry;
+
+namespace Hyper.EndToEnd.Tests;
+
+/// <summary>--cache-to and --cache-from: a fresh data root reuses layers another one built, through a directory or a registry.</summary>
+public sealed class CacheExportTests(BusyboxBaseImage busybox) : IClassFixture<BusyboxBaseImage>, IDisposable
+{
+    private const string SecretValue = "cache-export-secret-Value-0815";
+
+    // The quotes keep the marker out of the step's name: it is in the output only when the step runs.
+    private const string Dockerfile = """
+        FROM busybox AS tools
+        RUN echo "ran"-tools | tee /tool
+        FROM busybox
+        COPY input.txt /input.txt
+        RUN --mount=type=secret,id=token echo "ran"-app && cat /input.txt /run/secrets/token | sha256sum > /sum
+        COPY --from=tools /tool /tool
+        """;
+
+    private readonly BuildWorkspace _origin = new(busybox);
+    private readonly BuildWorkspace _fresh = new(busybox);
+
+    public void Dispose()
+    {
+        _origin.Dispose();
+        _fresh.Dispose();
+    }
+
+    [Fact]
+    public async Task A_fresh_root_importing_a_local_cache_export_runs_nothing_and_gives_the_same_image()
+    {
+        var cache = _origin.Combine("cache");
+        var built = await BuildOriginAsync("--cache-to", $"type=local,dest={cache},mode=max");
+
+        var rebuilt = await BuildFreshAsync("--cache-from", $"type=local,src={cache}");
+
+        Assert.Contains("ran-app", built.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ran-", rebuilt.Error, StringComparison.Ordinal);
+        Assert.Equal((await _origin.ReadImageAsync("app:1")).Manifest.Digest, (await _fresh.ReadImageAsync("app:1")).Manifest.Digest);
+    }
+
+    [Fact]
+    public async Task Mode_min_exports_only_the_layers_of_the_image_so_the_other_stage_runs_again()
+    {
+        var cache = _origin.Combine("cache");
+        await BuildOriginAsync("--cache-to", $"type=local,dest={cache}");
+
+        var rebuilt = await BuildFreshAsync("--cache-from", $"type=local,src={cache}");
+
+        Assert.Contains("ran-tools", rebuilt.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ran-app", rebuilt.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fresh_root_importing_cache_pushed_to_a_registry_runs_nothing_and_gives_the_same_image()
+    {
+        await using var registry = await RunningRegistry.StartAsync();
+        var reference = $"{registry.HostAndPort}/cache/app:buildcache";
+        await BuildOriginAsync("--cache-to", $"type=registry,ref={reference},mode=max");
+
+        var rebuilt = await BuildFreshAsync("--cache-from", reference);
+
+        Assert.DoesNotContain("ran-", rebuilt.Error, StringComparison.Ordinal);
+        Assert.Equal((await _origin.ReadImageAsync("app:1")).Manifest.Digest, (await _fresh.ReadImageAsync("app:1")).Manifest.Digest);
+    }
+
+    [Fact]
+    public async Task A_secret_used_by_a_step_is_in_no_blob_of_the_cache_export()
+    {
+        var cache = _origin.Combine("cache");
+        await BuildOriginAsync("--cache-to", $"type=local,dest={cache},mode=max");
+
+        var blobs = Directory.EnumerateFiles(Path.Combine(cache, "blobs"), "*", SearchOption.AllDirectories).ToList();
+        Assert.NotEmpty(blobs);
+        foreach (var blob in blobs)
+        {
+            var bytes = await BlobContent.ReadDecompressedAsync(blob);
+            Assert.False(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(SecretValue)) >= 0, $"the secret is in the exported blob {blob}");
+        }
+    }
+
+    [Fact]
+    public async Task Cache_that_cannot_be_read_is_a_warning_and_the_build_runs()
+    {
+        WriteContext(_fresh);
+        var result = await _fresh.BuildSucceedsAsync(
+            "-t", "app:1", "--secret", $"id=token,src={SecretFile(_fresh)}", "--cache-from", $"type=local,src={_fresh.Combine("missing")}");
+
+        Assert.Contains("WARNING: no build cache imported", result.Error, StringComparison.Ordinal);
+        Assert.Contains("ran-app", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("type=s3,bucket=b")]
+    [InlineData("type=local")]
+    [InlineData("type=registry,ref=not a reference")]
+    public async Task An_invalid_cache_option_is_a_clear_usage_error(string option)
+    {
+        WriteContext(_fresh);
+        var result = await _fresh.BuildAsync("--cache-to", option);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--cache-to", result.Error, StringComparison.Ordinal);
+    }
+
+    private async Task<HyperbuildResult> BuildOriginAsync(params string[] options)
+    {
+        WriteContext(_origin);
+        return await _origin.BuildSucceedsAsync(["-t", "app:1", "--secret", $"id=token,src={SecretFile(_origin)}", .. options]);
+    }
+
+    private async Task<HyperbuildResult> BuildFreshAsync(params string[] options)
+    {
+        WriteContext(_fresh);
+        return await _fresh.BuildSucceedsAsync(["-t", "app:1", "--secret", $"id=token,src={SecretFile(_fresh)}", .. options]);
+    }
+
+    private static string SecretFile(BuildWorkspace workspace)
+    {
+        var path = workspace.Combine("token");
+        File.WriteAllText(path, SecretValue);
+        return path;
+    }
+
+    private static void WriteContext(BuildWorkspace workspace)
+    {
+        workspace.WriteDockerfile(Dockerfile);
+        workspace.WriteFile("input.txt", "input\n");
+    }
+}

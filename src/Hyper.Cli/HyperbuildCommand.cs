@@ -64,7 +64,8 @@ public static class HyperbuildCommand
                 Pull: false,
                 InsecureRegistries: [],
                 Push: parse.GetValue(push),
-                Secrets: []);
+                Secrets: [],
+                Jobs: Environment.ProcessorCount);
             return await BuildCommand.BuildAsync(parse, arguments, cancellationToken).ConfigureAwait(false);
         });
     }

@@ -120,7 +120,7 @@ internal sealed partial class BuildSession
         IReadOnlyList<Oci.Digest> chain;
         if (from is { Kind: ContentSourceKind.Stage, StageIndex: { } index })
         {
-            chain = _stages[index].DiffIds;
+            chain = (await StageAsync(index).ConfigureAwait(false)).DiffIds;
         }
         else
         {

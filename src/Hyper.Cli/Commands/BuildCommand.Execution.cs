@@ -36,7 +36,8 @@ public static partial class BuildCommand
         bool Pull,
         IReadOnlyList<string> InsecureRegistries,
         bool Push,
-        IReadOnlyList<string> Secrets);
+        IReadOnlyList<string> Secrets,
+        int Jobs);
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     internal static async Task<int> BuildAsync(ParseResult parse, BuildArguments arguments, CancellationToken cancellationToken)
@@ -78,6 +79,7 @@ public static partial class BuildCommand
             NamedContexts = ParseBuildContexts(arguments.BuildContexts),
             Pull = arguments.Pull,
             Secrets = ParseSecrets(arguments.Secrets),
+            Jobs = arguments.Jobs,
         };
 
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);

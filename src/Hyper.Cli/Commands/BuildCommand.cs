@@ -65,11 +65,23 @@ public static partial class BuildCommand
         var pull = new Option<bool>("--pull") { Description = "Fetch base images again even when the local store has them" };
         var insecure = new Option<string[]>("--insecure-registry") { Description = "Use plain HTTP for this registry HOST[:PORT] (localhost and 127.0.0.1 always are) (repeatable)" };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry of each -t name after building it" };
+        var jobs = new Option<int>("--jobs")
+        {
+            Description = "How many independent stages build at once (default: the number of processors; 1 builds them one by one)",
+            DefaultValueFactory = static _ => Environment.ProcessorCount,
+        };
+        jobs.Validators.Add(static result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--jobs must be at least 1");
+            }
+        });
         var context = new Argument<string>("CONTEXT") { Description = "The build context: a directory, or - for a tarball on standard input" };
 
         var command = new Command("build", "Build an image from a Dockerfile; with --call, check it or list what it offers.")
         {
-            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, pull, insecure, push, context,
+            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, pull, insecure, push, jobs, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -97,7 +109,8 @@ public static partial class BuildCommand
                         parse.GetValue(pull),
                         parse.GetValue(insecure) ?? [],
                         parse.GetValue(push),
-                        parse.GetValue(secrets) ?? []), cancellationToken).ConfigureAwait(false);
+                        parse.GetValue(secrets) ?? [],
+                        parse.GetValue(jobs)), cancellationToken).ConfigureAwait(false);
                 }
 
                 var inputs = ReadInputs(

@@ -182,6 +182,51 @@ public sealed class SnapshotStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Stages_unpacking_the_same_layer_at_once_all_succeed_and_one_copy_is_kept()
+    {
+        var store = new SnapshotStore(_temp.Combine("store"));
+        var diffId = Digest.Compute(UpperLayer);
+        const int Unpackers = 4;
+
+        // Every unpacker opens the blob (so has found the layer missing) before any of them moves its copy into place.
+        using var allMissing = new Barrier(Unpackers);
+        var unpacking = Enumerable.Range(0, Unpackers).Select(_ => Task.Run(() => store.EnsureLayerAsync(diffId, () =>
+        {
+            allMissing.SignalAndWait();
+            return Gzip(UpperLayer);
+        }, CancellationToken.None)));
+        await Task.WhenAll(unpacking);
+
+        Assert.Equal("ID=upper\n", await File.ReadAllTextAsync(Path.Combine(store.GetLayerDirectory(diffId), "etc/os-release")));
+        Assert.Single(Directory.EnumerateDirectories(_temp.Combine("store", "layers")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("store", "active")));
+    }
+
+    [Fact]
+    public async Task Stages_committing_the_same_layer_at_once_all_succeed_and_one_copy_is_kept()
+    {
+        var store = new SnapshotStore(_temp.Combine("store"));
+        var chain = await UnpackAsync(store, BaseLayer);
+        var snapshots = Enumerable.Range(0, 4).Select(_ => Track(store.Mount(chain))).ToList();
+        foreach (var snapshot in snapshots)
+        {
+            await File.WriteAllTextAsync(Path.Combine(snapshot.Merged, "etc/added"), "same\n");
+        }
+
+        var diffId = Digest.Compute("the same step in two stages"u8);
+        using var ready = new Barrier(snapshots.Count);
+        await Task.WhenAll(snapshots.Select(snapshot => Task.Run(() =>
+        {
+            ready.SignalAndWait();
+            store.Commit(snapshot, diffId);
+        })));
+
+        Assert.Equal("same\n", await File.ReadAllTextAsync(Path.Combine(store.GetLayerDirectory(diffId), "etc/added")));
+        Assert.All(snapshots, snapshot => Assert.False(Directory.Exists(snapshot.Directory)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("store", "active")));
+    }
+
+    [Fact]
     public async Task Discarding_unmounts_and_removes_everything_the_snapshot_had()
     {
         var store = new SnapshotStore(_temp.Combine("store"));

@@ -130,6 +130,30 @@ public sealed class ParallelStageTests(BusyboxBaseImage busybox) : IClassFixture
     }
 
     [Fact]
+    public async Task A_locked_cache_mount_is_used_by_one_step_at_a_time_even_across_parallel_stages()
+    {
+        // mkdir fails when the directory exists: a step finding another's marker would have shared the cache with it.
+        const string Step = "RUN --mount=type=cache,target=/cache,id=locked,sharing=locked mkdir /cache/busy && sleep 1 && rmdir /cache/busy";
+        _workspace.WriteDockerfile($"""
+            FROM busybox AS a
+            {Step} && touch /a
+
+            FROM busybox AS b
+            {Step} && touch /b
+
+            FROM busybox AS c
+            {Step} && touch /c
+
+            FROM busybox
+            COPY --from=a /a /a
+            COPY --from=b /b /b
+            COPY --from=c /c /c
+            """);
+
+        await _workspace.BuildSucceedsAsync("--jobs", "3", "-t", "app:locked");
+    }
+
+    [Fact]
     public async Task Jobs_below_1_is_refused_before_anything_is_built()
     {
         _workspace.WriteDockerfile(ThreeSlowStages);

@@ -12,8 +12,8 @@ namespace Hyper.Build.Engine;
 
 /// <summary>
 /// One run of <see cref="Builder.BuildAsync"/>: plans the Dockerfile twice (once to learn which base
-/// images it needs, once more with their environment known), then builds the stages the target needs in
-/// order and stores the target's image.
+/// images it needs, once more with their environment known), then builds the stages the target needs,
+/// independent ones in parallel, and stores the target's image.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed partial class BuildSession(Builder builder, BuildRequest request, IBuildProgress progress)

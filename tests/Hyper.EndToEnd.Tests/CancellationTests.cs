@@ -33,7 +33,7 @@ public sealed class CancellationTests(BusyboxBaseImage busybox) : IClassFixture<
     }
 
     /// <summary>The command lines of every process on the machine, arguments separated by NUL as /proc has them.</summary>
-    private static List<string> ProcessCommandLines()
+    internal static List<string> ProcessCommandLines()
     {
         var lines = new List<string>();
         foreach (var directory in Directory.EnumerateDirectories("/proc").Where(static d => Path.GetFileName(d).All(char.IsAsciiDigit)))

@@ -50,4 +50,19 @@ public sealed record BuildRequest
 
     /// <summary>Fetch base images from their registry even when the local store has them (<c>--pull</c>).</summary>
     public bool Pull { get; init; }
+
+    /// <summary>
+    /// How many stages build at once (<c>--jobs</c>): stages that do not depend on each other run in parallel,
+    /// as BuildKit runs independent vertices; 1 builds them one after another. At least 1; the default is
+    /// the number of processors.
+    /// </summary>
+    public int Jobs
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            field = value;
+        }
+    } = Environment.ProcessorCount;
 }

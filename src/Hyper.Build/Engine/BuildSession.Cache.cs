@@ -129,7 +129,7 @@ internal sealed partial class BuildSession
         }
         else if (from is { Kind: ContentSourceKind.Stage, StageIndex: { } index })
         {
-            return _stages[index].CacheKey;
+            return (await StageAsync(index).ConfigureAwait(false)).CacheKey;
         }
         else
         {

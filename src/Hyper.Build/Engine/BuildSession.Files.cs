@@ -135,7 +135,7 @@ internal sealed partial class BuildSession
         ISnapshot snapshot;
         if (from is { Kind: ContentSourceKind.Stage, StageIndex: { } index })
         {
-            snapshot = await MountAsync(_stages[index], cancellationToken).ConfigureAwait(false);
+            snapshot = await MountAsync(await StageAsync(index).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         else
         {

@@ -37,7 +37,7 @@ internal sealed partial class BuildSession
             return new BuildResult(manifest, config, request.Tags)
             {
                 ImageCacheRecords = state.Records,
-                AllCacheRecords = [.. _stages.Values.SelectMany(static s => s.Records).DistinctBy(static r => r.Key)],
+                AllCacheRecords = [.. _stages.Values.Select(static s => s.Task).Where(static t => t.IsCompletedSuccessfully).SelectMany(static t => t.Result.Records).DistinctBy(static r => r.Key)],
             };
         }, cancellationToken).ConfigureAwait(false);
 

@@ -106,7 +106,7 @@ internal sealed partial class BuildSession
         }
         else if (stage.BaseStage is { } baseStage)
         {
-            state = _stages[baseStage.Index].Derive(stage);
+            state = (await StageAsync(baseStage.Index).ConfigureAwait(false)).Derive(stage);
         }
         else
         {
@@ -142,28 +142,21 @@ internal sealed partial class BuildSession
     /// from a named context or through the image source; once per build, remembered under the name the
     /// Dockerfile uses so the planner can ask for its ENV and triggers.
     /// </summary>
-    private async Task<StoredImage> GetSourceImageAsync(ContentSource source, Platform platform, Instruction instruction, CancellationToken cancellationToken)
-    {
-        var key = (source.Image!.ToString(), platform.ToString());
-        if (_images.TryGetValue(key, out var known))
+    private Task<StoredImage> GetSourceImageAsync(ContentSource source, Platform platform, Instruction instruction, CancellationToken cancellationToken) =>
+        Once(_images, (source.Image!.ToString(), platform.ToString()), async () =>
         {
-            return known;
-        }
-
-        var named = FindNamedContext(source);
-        var image = named switch
-        {
-            null => await GetImageAsync(source.Image, platform, cancellationToken).ConfigureAwait(false),
-            { Image: { } reference } => await GetImageAsync(reference, platform, cancellationToken).ConfigureAwait(false),
-            { LayoutDirectory: { } directory } => await InVertexAsync(
-                $"[internal] load {named}",
-                _ => ImportNamedLayoutAsync(source, named, directory, platform, instruction, cancellationToken),
-                cancellationToken).ConfigureAwait(false),
-            _ => throw new BuildFailedException($"{Location(instruction)}: named context {source.Name} is a directory ({named.Directory}); FROM needs an image (docker-image:// or oci-layout://)"),
-        };
-        _images[key] = image;
-        return image;
-    }
+            var named = FindNamedContext(source);
+            return named switch
+            {
+                null => await GetImageAsync(source.Image, platform, cancellationToken).ConfigureAwait(false),
+                { Image: { } reference } => await GetImageAsync(reference, platform, cancellationToken).ConfigureAwait(false),
+                { LayoutDirectory: { } directory } => await InVertexAsync(
+                    $"[internal] load {named}",
+                    _ => ImportNamedLayoutAsync(source, named, directory, platform, instruction, cancellationToken),
+                    cancellationToken).ConfigureAwait(false),
+                _ => throw new BuildFailedException($"{Location(instruction)}: named context {source.Name} is a directory ({named.Directory}); FROM needs an image (docker-image:// or oci-layout://)"),
+            };
+        });
 
     private async Task<StoredImage> ImportNamedLayoutAsync(
         ContentSource source, NamedContext named, string directory, Platform platform, Instruction instruction, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 using Hyper.Oci;
 using Hyper.Oci.Layout;
 
@@ -19,6 +21,9 @@ public sealed class SnapshotStore
     private readonly string _layers;
     private readonly string _active;
     private readonly Lazy<Snapshotter> _snapshotter;
+
+    /// <summary>The layers being unpacked by this store now, each ending when its unpacker is done (either way).</summary>
+    private readonly ConcurrentDictionary<Digest, Task> _unpacking = new();
 
     /// <summary>
     /// Opens (creating when missing) the store in <paramref name="directory"/>. Snapshots are made by
@@ -65,14 +70,45 @@ public sealed class SnapshotStore
     /// Unpacks the layer <paramref name="diffId"/> from <paramref name="blob"/> (plain, gzip or zstd) unless it
     /// is already here. The directory appears under its name only once complete and checked against the DiffID.
     /// </summary>
+    /// <remarks>
+    /// Callers asking for the same layer at once (parallel stages on one base image) unpack it once: the others
+    /// wait for that unpacker and look again, unpacking it themselves only if it failed or was cancelled.
+    /// Another process sharing the directory may still unpack it at the same time; the first copy is kept.
+    /// </remarks>
     public async Task EnsureLayerAsync(Digest diffId, Func<Stream> blob, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        if (HasLayer(diffId))
+        while (!HasLayer(diffId))
         {
+            var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var running = _unpacking.GetOrAdd(diffId, mine.Task);
+            if (running != mine.Task)
+            {
+                // Its outcome is its caller's to report: ours is whether the layer is there afterwards.
+                await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                // Looked at again: an unpacker may have finished between the check above and taking its place.
+                if (!HasLayer(diffId))
+                {
+                    await UnpackAsync(diffId, blob, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _unpacking.TryRemove(KeyValuePair.Create(diffId, mine.Task));
+                mine.SetResult();
+            }
+
             return;
         }
+    }
 
+    private async Task UnpackAsync(Digest diffId, Func<Stream> blob, CancellationToken cancellationToken)
+    {
         var temporary = Path.Combine(_active, $"unpack-{Guid.NewGuid():N}");
         try
         {

@@ -51,6 +51,9 @@ public static partial class BuildCommand
 
         /// <summary><c>--cache-from</c>: build cache to import.</summary>
         public IReadOnlyList<string> CacheFrom { get; init; } = [];
+
+        /// <summary><c>--jobs</c>: how many stages build at once.</summary>
+        public int Jobs { get; init; } = Environment.ProcessorCount;
     }
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -100,6 +103,7 @@ public static partial class BuildCommand
                 .Select(static f => f.ToLowerInvariant())
                 .ToHashSet(StringComparer.Ordinal),
             SshAgents = ParseSshAgents(arguments.SshAgents),
+            Jobs = arguments.Jobs,
         };
 
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);

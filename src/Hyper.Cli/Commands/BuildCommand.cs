@@ -71,6 +71,18 @@ public static partial class BuildCommand
         var push = new Option<bool>("--push") { Description = "Push the image to the registry of each -t name after building it" };
         var noCache = new Option<bool>("--no-cache") { Description = "Run every step; reuse nothing from the build cache" };
         var noCacheFilter = new Option<string[]>("--no-cache-filter") { Description = "Run the steps of this stage even when cached (repeatable, or comma-separated)" };
+        var jobs = new Option<int>("--jobs")
+        {
+            Description = "How many independent stages build at once (default: the number of processors; 1 builds them one by one)",
+            DefaultValueFactory = static _ => Environment.ProcessorCount,
+        };
+        jobs.Validators.Add(static result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--jobs must be at least 1");
+            }
+        });
         var cacheTo = new Option<string[]>("--cache-to")
         {
             Description = "Export the build cache: type=registry,ref=REF or type=local,dest=DIR [,mode=min|max] (repeatable)",
@@ -83,7 +95,7 @@ public static partial class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile; with --call, check it or list what it offers.")
         {
-            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, ssh, pull, insecure, push, noCache, noCacheFilter, cacheTo, cacheFrom, context,
+            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, ssh, pull, insecure, push, noCache, noCacheFilter, cacheTo, cacheFrom, jobs, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -118,6 +130,7 @@ public static partial class BuildCommand
                         NoCacheFilter = parse.GetValue(noCacheFilter) ?? [],
                         CacheTo = parse.GetValue(cacheTo) ?? [],
                         CacheFrom = parse.GetValue(cacheFrom) ?? [],
+                        Jobs = parse.GetValue(jobs),
                     }, cancellationToken).ConfigureAwait(false);
                 }
 

@@ -7,7 +7,9 @@ namespace Hyper.Cli.Output;
 /// <summary>
 /// Build progress as BuildKit's <c>--progress=plain</c> prints it: <c>#N name</c> when a step starts, its
 /// output as <c>#N 0.123 line</c> (seconds since that step started), and <c>#N DONE 1.2s</c> or
-/// <c>#N ERROR: …</c> when it ends, with a blank line between steps.
+/// <c>#N ERROR: …</c> when it ends, with a blank line between steps. Steps running in parallel interleave
+/// as BuildKit interleaves them: when another step has something to say, the open one is left with
+/// <c>#N ...</c> and the other's <c>#M name</c> is repeated before its lines, so every line still says whose it is.
 /// </summary>
 /// <param name="output">Where the lines go.</param>
 /// <param name="time">The clock; the system's unless a test gives its own.</param>
@@ -17,13 +19,18 @@ public sealed class PlainBuildProgress(TextWriter output, TimeProvider? time = n
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<int, long> _startedAt = [];
 
+    /// <summary>The step whose lines were printed last, while it runs: the block that is open.</summary>
+    private BuildVertex? _current;
+
     public void Started(BuildVertex vertex)
     {
         ArgumentNullException.ThrowIfNull(vertex);
         lock (_lock)
         {
             _startedAt[vertex.Number] = _time.GetTimestamp();
+            LeaveCurrent();
             output.WriteLine($"#{vertex.Number} {vertex.Name}");
+            _current = vertex;
         }
     }
 
@@ -32,6 +39,7 @@ public sealed class PlainBuildProgress(TextWriter output, TimeProvider? time = n
         ArgumentNullException.ThrowIfNull(vertex);
         lock (_lock)
         {
+            SwitchTo(vertex);
             var elapsed = _startedAt.TryGetValue(vertex.Number, out var started) ? _time.GetElapsedTime(started) : TimeSpan.Zero;
             output.WriteLine($"#{vertex.Number} {LogTime(elapsed)} {line}");
         }
@@ -43,7 +51,9 @@ public sealed class PlainBuildProgress(TextWriter output, TimeProvider? time = n
         ArgumentNullException.ThrowIfNull(vertex);
         lock (_lock)
         {
+            SwitchTo(vertex);
             _startedAt.Remove(vertex.Number);
+            _current = null;
             output.WriteLine($"#{vertex.Number} CACHED");
             output.WriteLine();
             output.Flush();
@@ -55,12 +65,38 @@ public sealed class PlainBuildProgress(TextWriter output, TimeProvider? time = n
         ArgumentNullException.ThrowIfNull(vertex);
         lock (_lock)
         {
+            SwitchTo(vertex);
             _startedAt.Remove(vertex.Number);
+            _current = null;
             output.WriteLine(error is null
                 ? $"#{vertex.Number} DONE {Seconds(duration)}"
                 : $"#{vertex.Number} ERROR: {error}");
             output.WriteLine();
             output.Flush();
+        }
+    }
+
+    /// <summary>Makes <paramref name="vertex"/> the open block, repeating its name when another step's lines came between.</summary>
+    private void SwitchTo(BuildVertex vertex)
+    {
+        if (_current?.Number == vertex.Number)
+        {
+            return;
+        }
+
+        LeaveCurrent();
+        output.WriteLine($"#{vertex.Number} {vertex.Name}");
+        _current = vertex;
+    }
+
+    /// <summary>Closes the open block of a step still running (<c>#N ...</c>, as BuildKit marks it), so another's lines can follow.</summary>
+    private void LeaveCurrent()
+    {
+        if (_current is { } open)
+        {
+            output.WriteLine($"#{open.Number} ...");
+            output.WriteLine();
+            _current = null;
         }
     }
 

@@ -182,6 +182,101 @@ public sealed class SnapshotStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Processes_unpacking_the_same_layer_at_once_all_succeed_and_one_copy_is_kept()
+    {
+        // One store each, as hyperbuild processes sharing a root have: nothing in memory tells them of each other.
+        var stores = Enumerable.Range(0, 4).Select(_ => new SnapshotStore(_temp.Combine("store"))).ToList();
+        var diffId = Digest.Compute(UpperLayer);
+
+        // Every unpacker opens the blob (so has found the layer missing) before any of them moves its copy into place.
+        using var allMissing = new Barrier(stores.Count);
+        var unpacking = stores.Select(store => Task.Run(() => store.EnsureLayerAsync(diffId, () =>
+        {
+            allMissing.SignalAndWait();
+            return Gzip(UpperLayer);
+        }, CancellationToken.None)));
+        await Task.WhenAll(unpacking);
+
+        Assert.Equal("ID=upper\n", await File.ReadAllTextAsync(Path.Combine(stores[0].GetLayerDirectory(diffId), "etc/os-release")));
+        Assert.Single(Directory.EnumerateDirectories(_temp.Combine("store", "layers")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("store", "active")));
+    }
+
+    [Fact]
+    public async Task Stages_asking_one_store_for_the_same_layer_at_once_unpack_it_once_and_all_get_it()
+    {
+        var store = new SnapshotStore(_temp.Combine("store"));
+        var diffId = Digest.Compute(UpperLayer);
+        var opened = 0;
+        using var firstOpened = new ManualResetEventSlim();
+        using var mayUnpack = new ManualResetEventSlim();
+        Stream Open()
+        {
+            Interlocked.Increment(ref opened);
+            firstOpened.Set();
+            mayUnpack.Wait();
+            return Gzip(UpperLayer);
+        }
+
+        var first = Task.Run(() => store.EnsureLayerAsync(diffId, Open, CancellationToken.None));
+        firstOpened.Wait();
+        var second = store.EnsureLayerAsync(diffId, Open, CancellationToken.None);
+        var third = store.EnsureLayerAsync(diffId, Open, CancellationToken.None);
+        mayUnpack.Set();
+        await Task.WhenAll(first, second, third);
+
+        Assert.Equal(1, opened);
+        Assert.Equal("ID=upper\n", await File.ReadAllTextAsync(Path.Combine(store.GetLayerDirectory(diffId), "etc/os-release")));
+    }
+
+    [Fact]
+    public async Task A_stage_waiting_for_an_unpack_that_fails_tries_itself_and_gets_its_own_answer()
+    {
+        var store = new SnapshotStore(_temp.Combine("store"));
+        var diffId = Digest.Compute(UpperLayer);
+        using var firstOpened = new ManualResetEventSlim();
+        using var mayFail = new ManualResetEventSlim();
+
+        var failing = Task.Run(() => store.EnsureLayerAsync(diffId, () =>
+        {
+            firstOpened.Set();
+            mayFail.Wait();
+            throw new IOException("the blob is gone");
+        }, CancellationToken.None));
+        firstOpened.Wait();
+        var waiting = store.EnsureLayerAsync(diffId, () => Gzip(UpperLayer), CancellationToken.None);
+        mayFail.Set();
+
+        await Assert.ThrowsAsync<IOException>(() => failing);
+        await waiting;
+        Assert.True(store.HasLayer(diffId));
+    }
+
+    [Fact]
+    public async Task Stages_committing_the_same_layer_at_once_all_succeed_and_one_copy_is_kept()
+    {
+        var store = new SnapshotStore(_temp.Combine("store"));
+        var chain = await UnpackAsync(store, BaseLayer);
+        var snapshots = Enumerable.Range(0, 4).Select(_ => Track(store.Mount(chain))).ToList();
+        foreach (var snapshot in snapshots)
+        {
+            await File.WriteAllTextAsync(Path.Combine(snapshot.Merged, "etc/added"), "same\n");
+        }
+
+        var diffId = Digest.Compute("the same step in two stages"u8);
+        using var ready = new Barrier(snapshots.Count);
+        await Task.WhenAll(snapshots.Select(snapshot => Task.Run(() =>
+        {
+            ready.SignalAndWait();
+            store.Commit(snapshot, diffId);
+        })));
+
+        Assert.Equal("same\n", await File.ReadAllTextAsync(Path.Combine(store.GetLayerDirectory(diffId), "etc/added")));
+        Assert.All(snapshots, snapshot => Assert.False(Directory.Exists(snapshot.Directory)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("store", "active")));
+    }
+
+    [Fact]
     public async Task Discarding_unmounts_and_removes_everything_the_snapshot_had()
     {
         var store = new SnapshotStore(_temp.Combine("store"));

@@ -78,8 +78,71 @@ public sealed class PlainBuildProgressTests
         progress.Output(second, "b");
 
         Assert.Equal(
-            "#4 [a 2/2] RUN sleep 1\n#6 [b 2/2] RUN sleep 1\n#4 2.500 a\n#6 0.500 b\n",
+            "#4 [a 2/2] RUN sleep 1\n#4 ...\n\n" +
+            "#6 [b 2/2] RUN sleep 1\n#6 ...\n\n" +
+            "#4 [a 2/2] RUN sleep 1\n#4 2.500 a\n#4 ...\n\n" +
+            "#6 [b 2/2] RUN sleep 1\n#6 0.500 b\n",
             _output.ToString());
+    }
+
+    [Fact]
+    public void A_step_finishing_while_another_was_printing_is_named_again_before_its_result()
+    {
+        var progress = new PlainBuildProgress(_output, _clock);
+        var first = new BuildVertex(4, "[a 2/2] RUN sleep 1");
+        var second = new BuildVertex(6, "[b 2/2] RUN sleep 1");
+
+        progress.Started(first);
+        progress.Started(second);
+        progress.Output(second, "b");
+        progress.Finished(first, TimeSpan.FromSeconds(1), error: null);
+        progress.Finished(second, TimeSpan.FromSeconds(1), "canceled");
+
+        Assert.Equal(
+            "#4 [a 2/2] RUN sleep 1\n#4 ...\n\n" +
+            "#6 [b 2/2] RUN sleep 1\n#6 0.000 b\n#6 ...\n\n" +
+            "#4 [a 2/2] RUN sleep 1\n#4 DONE 1.0s\n\n" +
+            "#6 [b 2/2] RUN sleep 1\n#6 ERROR: canceled\n\n",
+            _output.ToString());
+    }
+
+    [Fact]
+    public void Steps_reported_from_many_threads_at_once_keep_every_line_whole_and_named()
+    {
+        var progress = new PlainBuildProgress(_output, _clock);
+        var vertices = Enumerable.Range(1, 8).Select(static n => new BuildVertex(n, $"[s{n} 2/2] RUN work")).ToList();
+
+        Parallel.ForEach(vertices, vertex =>
+        {
+            progress.Started(vertex);
+            for (var i = 0; i < 50; i++)
+            {
+                progress.Output(vertex, $"line {i} of {vertex.Number}");
+            }
+
+            progress.Finished(vertex, TimeSpan.FromSeconds(1), error: null);
+        });
+
+        // Every output line sits in a block opened by its own step's name.
+        var open = 0;
+        foreach (var line in _output.ToString().Split('\n'))
+        {
+            if (line.Length == 0 || line.EndsWith(" ...", StringComparison.Ordinal))
+            {
+                open = 0;
+            }
+            else if (line.Contains(" RUN work", StringComparison.Ordinal))
+            {
+                open = int.Parse(line[1..line.IndexOf(' ', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (line.Contains(" line ", StringComparison.Ordinal))
+            {
+                Assert.EndsWith($" of {open}", line, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(8 * 50, _output.ToString().Split('\n').Count(static l => l.Contains(" line ", StringComparison.Ordinal)));
+        Assert.Equal(8, _output.ToString().Split('\n').Count(static l => l.Contains(" DONE ", StringComparison.Ordinal)));
     }
 
     [Theory]

@@ -169,6 +169,18 @@ public sealed class PlainBuildProgressTests
         Assert.Equal(expected, PlainBuildProgress.Seconds(TimeSpan.FromMilliseconds(milliseconds)));
     }
 
+    [Fact]
+    public void A_step_taken_from_the_cache_prints_cached_instead_of_a_duration()
+    {
+        var progress = new PlainBuildProgress(_output, _clock);
+        var step = new BuildVertex(4, "[2/3] COPY . /app");
+
+        progress.Started(step);
+        progress.Cached(step);
+
+        Assert.Equal("#4 [2/3] COPY . /app\n#4 CACHED\n\n", _output.ToString());
+    }
+
     /// <summary>A clock that moves only when told to.</summary>
     private sealed class ManualClock : TimeProvider
     {

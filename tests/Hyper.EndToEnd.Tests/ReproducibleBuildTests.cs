@@ -37,4 +37,22 @@ public sealed class ReproducibleBuildTests(BusyboxBaseImage busybox) : IClassFix
         Assert.Equal(first.Manifest.Digest, second.Manifest.Digest);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000000), first.Config.Created);
     }
+
+    [Fact]
+    public async Task With_SOURCE_DATE_EPOCH_a_rebuild_that_runs_every_step_again_gives_the_same_image()
+    {
+        _first.WriteDockerfile("""
+            FROM busybox
+            COPY hello.txt /app/
+            RUN echo generated > /app/out.txt && touch /app/stamp
+            """);
+        _first.WriteFile("hello.txt", "hello\n");
+
+        await _first.BuildSucceedsAsync("--build-arg", "SOURCE_DATE_EPOCH=1700000000", "-t", "app:1");
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        var rerun = await _first.BuildSucceedsAsync("--build-arg", "SOURCE_DATE_EPOCH=1700000000", "--no-cache", "-t", "app:2");
+
+        Assert.DoesNotContain(" CACHED", rerun.Error, StringComparison.Ordinal);
+        Assert.Equal((await _first.ReadImageAsync("app:1")).Manifest.Digest, (await _first.ReadImageAsync("app:2")).Manifest.Digest);
+    }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 
-using Hyper.Build.Context;
 using Hyper.Build.Cache;
+using Hyper.Build.Context;
 using Hyper.Build.Engine;
 using Hyper.Build.Execution;
 using Hyper.Build.Images;

@@ -16,6 +16,7 @@ namespace Hyper.Build.Cache;
 public sealed class BuildCache
 {
     private readonly string _records;
+    private FileDigestCache? _fileDigests;
 
     /// <param name="directory">The cache's directory; created when missing.</param>
     public BuildCache(string directory)
@@ -26,6 +27,9 @@ public sealed class BuildCache
     }
 
     public string Directory { get; }
+
+    /// <summary>Digests of context files hashed before, so unchanged files are not read again.</summary>
+    public FileDigestCache FileDigests => _fileDigests ??= new FileDigestCache(Path.Combine(Directory, "files.json"));
 
     /// <summary>The record of <paramref name="key"/>, marked as used now; null when there is none (or it cannot be read).</summary>
     public CacheRecord? Find(Digest key)

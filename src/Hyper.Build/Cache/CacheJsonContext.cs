@@ -6,4 +6,5 @@ namespace Hyper.Build.Cache;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = false)]
 [JsonSerializable(typeof(CacheRecord))]
 [JsonSerializable(typeof(List<CacheRecord>))]
+[JsonSerializable(typeof(Dictionary<string, FileDigestEntry>))]
 internal sealed partial class CacheJsonContext : JsonSerializerContext;

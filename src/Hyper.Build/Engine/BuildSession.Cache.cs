@@ -138,7 +138,7 @@ internal sealed partial class BuildSession
 
         try
         {
-            return await FileCopier.DigestSourcesAsync(operation, files, cancellationToken).ConfigureAwait(false);
+            return await FileCopier.DigestSourcesAsync(operation, files, builder.Cache.FileDigests, cancellationToken).ConfigureAwait(false);
         }
         catch (FileCopyException)
         {

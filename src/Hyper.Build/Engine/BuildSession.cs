@@ -64,7 +64,16 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
 
         var plan = BuildPlanner.Plan(dockerfile, request.Options with { ImageEnvironment = EnvironmentOf, ImageTriggers = TriggersOf });
         _proxyArguments = plan.ProxyArguments;
-        await BuildStagesAsync(plan, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await BuildStagesAsync(plan, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Kept even when a step failed: the files hashed before it are still unchanged for the next try.
+            builder.Cache.FileDigests.Save();
+        }
+
         return await ExportAsync(await StageAsync(plan.Target.Index).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 

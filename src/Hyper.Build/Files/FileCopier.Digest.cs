@@ -15,8 +15,12 @@ public sealed partial class FileCopier
     /// operation reads something that cannot be known without fetching it (an ADD of a URL with no
     /// <c>--checksum</c>): such a step always runs.
     /// </summary>
+    /// <param name="operation">The COPY or ADD.</param>
+    /// <param name="source">Where it reads from.</param>
+    /// <param name="digests">Digests of files hashed before, reused while a file is unchanged; null hashes every file.</param>
+    /// <param name="cancellationToken">Stops the hashing.</param>
     /// <exception cref="FileCopyException">A source is missing; the step would fail the same way.</exception>
-    public static async Task<Digest?> DigestSourcesAsync(CopyOperation operation, IFileSource source, CancellationToken cancellationToken)
+    public static async Task<Digest?> DigestSourcesAsync(CopyOperation operation, IFileSource source, FileDigestCache? digests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(source);
@@ -38,13 +42,13 @@ public sealed partial class FileCopier
             foreach (var match in Match(source, written, operation.Parents, excludes))
             {
                 key.Add("match", match.Written).Add("name", match.Name).Add("kept", match.ParentsPath);
-                await AddEntryAsync(key, source, match.Entry, string.Empty, cancellationToken).ConfigureAwait(false);
+                await AddEntryAsync(key, source, match.Entry, string.Empty, digests, cancellationToken).ConfigureAwait(false);
                 if (match.Entry.Type == ContextEntryType.Directory)
                 {
                     foreach (var entry in source.EnumerateTree(match.Entry.Path))
                     {
                         var relative = match.Entry.Path.Length == 0 ? entry.Path : entry.Path[(match.Entry.Path.Length + 1)..];
-                        await AddEntryAsync(key, source, entry, relative, cancellationToken).ConfigureAwait(false);
+                        await AddEntryAsync(key, source, entry, relative, digests, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -53,7 +57,8 @@ public sealed partial class FileCopier
         return key.Build();
     }
 
-    private static async Task AddEntryAsync(CacheKeyBuilder key, IFileSource source, SourceEntry entry, string relative, CancellationToken cancellationToken)
+    private static async Task AddEntryAsync(
+        CacheKeyBuilder key, IFileSource source, SourceEntry entry, string relative, FileDigestCache? digests, CancellationToken cancellationToken)
     {
         var status = LinuxFiles.Lstat(entry.HostPath);
         key.Add("path", relative).Add("type", entry.Type.ToString()).Add("mode", (long)(status.Mode & 0xFFF));
@@ -66,6 +71,9 @@ public sealed partial class FileCopier
         {
             case ContextEntryType.SymbolicLink:
                 key.Add("target", new FileInfo(entry.HostPath).LinkTarget);
+                break;
+            case ContextEntryType.File when digests is not null:
+                key.Add("content", await digests.DigestAsync(entry.HostPath, status, cancellationToken).ConfigureAwait(false));
                 break;
             case ContextEntryType.File:
                 var content = File.OpenRead(entry.HostPath);

@@ -83,10 +83,11 @@ public sealed class FileCopierDigestTests : IDisposable
         var source = new ContextFileSource(context);
 
         var unknown = await FileCopier.DigestSourcesAsync(
-            new CopyOperation { Sources = ["https://example.invalid/x.tar"], Destination = "/", IsAdd = true }, source, CancellationToken.None);
+            new CopyOperation { Sources = ["https://example.invalid/x.tar"], Destination = "/", IsAdd = true }, source, digests: null, CancellationToken.None);
         var pinned = await FileCopier.DigestSourcesAsync(
             new CopyOperation { Sources = ["https://example.invalid/x.tar"], Destination = "/", IsAdd = true, Checksum = "sha256:" + new string('0', 64) },
             source,
+            digests: null,
             CancellationToken.None);
 
         Assert.Null(unknown);
@@ -102,7 +103,7 @@ public sealed class FileCopierDigestTests : IDisposable
     private async Task<Digest?> DigestAsync(string source)
     {
         using var context = BuildContext.FromDirectory(_context);
-        return await FileCopier.DigestSourcesAsync(new CopyOperation { Sources = [source], Destination = "/dst/" }, new ContextFileSource(context), CancellationToken.None);
+        return await FileCopier.DigestSourcesAsync(new CopyOperation { Sources = [source], Destination = "/dst/" }, new ContextFileSource(context), digests: null, CancellationToken.None);
     }
 
     private void Write(string path, string content)

@@ -172,6 +172,57 @@ public sealed class BuildCacheTests(BusyboxBaseImage busybox) : IClassFixture<Bu
         Assert.Matches(@"#\d+ \[stage-0 2/7\] COPY a.txt /app/a.txt\n#\d+ CACHED\n", second.Error);
     }
 
+    [Fact]
+    public async Task A_cached_rebuild_of_an_image_from_scratch_that_starts_with_a_label_gives_the_same_image()
+    {
+        _workspace.WriteDockerfile("""
+            FROM scratch
+            LABEL stage=first
+            COPY a.txt /a.txt
+            """);
+        _workspace.WriteFile("a.txt", "a\n");
+        await _workspace.BuildSucceedsAsync("-t", "app:1");
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        var second = await _workspace.BuildSucceedsAsync("-t", "app:2");
+
+        Assert.Equal(1, CountCached(second));
+        Assert.Equal((await _workspace.ReadImageAsync("app:1")).Manifest.Digest, (await _workspace.ReadImageAsync("app:2")).Manifest.Digest);
+    }
+
+    [Fact]
+    public async Task A_step_reused_under_another_spelling_gets_its_own_history_line()
+    {
+        _workspace.WriteFile("a.txt", "a\n");
+        _workspace.WriteDockerfile("FROM busybox\nCOPY a.txt /x\n");
+        await _workspace.BuildSucceedsAsync("-t", "app:shell", "--build-arg", "SOURCE_DATE_EPOCH=1700000000");
+        _workspace.WriteDockerfile("FROM busybox\nCOPY [\"a.txt\", \"/x\"]\n");
+        var cached = await _workspace.BuildSucceedsAsync("-t", "app:json", "--build-arg", "SOURCE_DATE_EPOCH=1700000000");
+        await _workspace.BuildSucceedsAsync("-t", "app:json-fresh", "--build-arg", "SOURCE_DATE_EPOCH=1700000000", "--no-cache");
+
+        Assert.Equal(1, CountCached(cached));
+        var reused = await _workspace.ReadImageAsync("app:json");
+        Assert.Equal((await _workspace.ReadImageAsync("app:json-fresh")).Manifest.Digest, reused.Manifest.Digest);
+        Assert.Contains(reused.History, static h => h.CreatedBy == "COPY [\"a.txt\", \"/x\"] # buildkit");
+    }
+
+    [Fact]
+    public async Task Prune_waits_for_a_build_that_uses_the_root()
+    {
+        WriteContext();
+        await _workspace.BuildSucceedsAsync("-t", "app:1");
+        Task<HyperbuildResult> prune;
+        using (Hyper.Build.Execution.AdvisoryLock.AcquireShared(Path.Combine(_workspace.Root, "lock")))
+        {
+            prune = Task.Run(() => Hyperbuild.RunAsync("--root", _workspace.Root, "prune"));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.False(prune.IsCompleted, "prune deleted while a build held the root");
+        }
+
+        var result = await prune.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains("waiting for the builds", result.Error, StringComparison.Ordinal);
+    }
+
     private static int CountCached(HyperbuildResult result) =>
         result.Error.Split('\n').Count(static line => line.EndsWith(" CACHED", StringComparison.Ordinal));
 

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 
 using Hyper.Testing.Registry;
 
@@ -105,6 +107,28 @@ public sealed class CacheExportTests(BusyboxBaseImage busybox) : IClassFixture<B
         Assert.Contains("--cache-to", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Imported_records_whose_layers_are_not_what_they_claim_are_not_used_or_kept()
+    {
+        var cache = _origin.Combine("cache");
+        await BuildOriginAsync("--cache-to", $"type=local,dest={cache},mode=max");
+        RewriteRecords(cache, records =>
+        {
+            // One record lies about its layer's DiffID, another has a layer and no DiffID.
+            var withLayers = records.OfType<JsonObject>().Where(static r => r["layer"] is not null).ToList();
+            withLayers[0]["diffID"] = "sha256:" + new string('a', 64);
+            withLayers[1].Remove("diffID");
+        });
+
+        var rebuilt = await BuildFreshAsync("--cache-from", $"type=local,src={cache}");
+        var again = await BuildFreshAsync();
+
+        Assert.Contains("ran-", rebuilt.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ran-", again.Error, StringComparison.Ordinal);
+        var stored = Directory.GetFiles(Path.Combine(_fresh.Root, "buildcache", "records")).Select(File.ReadAllText).ToList();
+        Assert.DoesNotContain(stored, static r => r.Contains(new string('a', 64), StringComparison.Ordinal));
+    }
+
     private async Task<HyperbuildResult> BuildOriginAsync(params string[] options)
     {
         WriteContext(_origin);
@@ -116,6 +140,35 @@ public sealed class CacheExportTests(BusyboxBaseImage busybox) : IClassFixture<B
         WriteContext(_fresh);
         return await _fresh.BuildSucceedsAsync(["-t", "app:1", "--secret", $"id=token,src={SecretFile(_fresh)}", .. options]);
     }
+
+    /// <summary>Changes the records of a local cache export, writing the new config, manifest and index as an attacker could.</summary>
+    private static void RewriteRecords(string layout, Action<JsonArray> change)
+    {
+        var indexPath = Path.Combine(layout, "index.json");
+        var index = JsonNode.Parse(File.ReadAllText(indexPath))!;
+        var manifestEntry = index["manifests"]![0]!;
+        var manifest = JsonNode.Parse(File.ReadAllText(BlobPath(layout, manifestEntry["digest"]!.GetValue<string>())))!;
+        var records = JsonNode.Parse(File.ReadAllText(BlobPath(layout, manifest["config"]!["digest"]!.GetValue<string>())))!.AsArray();
+        change(records);
+
+        var (configDigest, configSize) = WriteBlob(layout, records.ToJsonString());
+        manifest["config"]!["digest"] = configDigest;
+        manifest["config"]!["size"] = configSize;
+        var (manifestDigest, manifestSize) = WriteBlob(layout, manifest.ToJsonString());
+        manifestEntry["digest"] = manifestDigest;
+        manifestEntry["size"] = manifestSize;
+        File.WriteAllText(indexPath, index.ToJsonString());
+    }
+
+    private static (string Digest, long Size) WriteBlob(string layout, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+        File.WriteAllBytes(BlobPath(layout, digest), bytes);
+        return (digest, bytes.Length);
+    }
+
+    private static string BlobPath(string layout, string digest) => Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]);
 
     private static string SecretFile(BuildWorkspace workspace)
     {

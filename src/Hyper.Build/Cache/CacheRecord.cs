@@ -27,7 +27,14 @@ public sealed record CacheRecord
     [JsonPropertyName("createdBy")]
     public required string CreatedBy { get; init; }
 
-    /// <summary>When the step ran.</summary>
+    /// <summary>True when a layer comes with its DiffID and no DiffID without a layer: a record read from elsewhere may not.</summary>
+    [JsonIgnore]
+    public bool IsConsistent => (Layer is null) == (DiffId is null) && (Layer is null || MediaTypes.LayerCompressionOf(Layer.MediaType) is not null);
+
+    /// <summary>
+    /// The history entry's time: when the step ran, or for a step that made no layer the time of the entry
+    /// before it; null when it had none (it then takes the next entry's at export).
+    /// </summary>
     [JsonPropertyName("created")]
-    public required DateTimeOffset Created { get; init; }
+    public DateTimeOffset? Created { get; init; }
 }

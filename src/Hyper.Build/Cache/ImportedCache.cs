@@ -17,7 +17,11 @@ public sealed class ImportedCache
     {
         Name = name;
         _content = content;
-        _records = records.DistinctBy(static r => r.Key).ToDictionary(static r => r.Key);
+        // Only what a record needs of its layer descriptor is kept (no annotations or URLs from elsewhere).
+        _records = records.Where(static r => r.IsConsistent)
+            .Select(static r => r with { Layer = r.Layer is { } l ? new Descriptor { MediaType = l.MediaType, Digest = l.Digest, Size = l.Size } : null })
+            .DistinctBy(static r => r.Key)
+            .ToDictionary(static r => r.Key);
     }
 
     /// <summary>Where the cache came from, for messages.</summary>
@@ -36,20 +40,46 @@ public sealed class ImportedCache
 
     public CacheRecord? Find(Digest key) => _records.GetValueOrDefault(key);
 
-    /// <summary>Copies the layer blob <paramref name="layer"/> into <paramref name="layout"/>, verified, unless it is there.</summary>
-    public async Task CopyBlobAsync(Descriptor layer, OciLayout layout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the layer of <paramref name="record"/> (if it has one) available in <paramref name="layout"/>: copied
+    /// from the cache's source, its digest verified, and its content checked against the record's DiffID, since a
+    /// record from elsewhere is not trusted. False, and nothing used, when the layer is missing, damaged or not
+    /// what the record says.
+    /// </summary>
+    public async Task<bool> TryCopyLayerAsync(CacheRecord record, OciLayout layout, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(layout);
-        if (layout.HasBlob(layer.Digest))
+        if (record is not { Layer: { } layer, DiffId: { } diffId })
         {
-            return;
+            return record.IsConsistent;
         }
 
-        var stream = await _content.OpenBlobAsync(layer, 0, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            await layout.WriteBlobAsync(stream, layer.MediaType, layer.Digest, layer.Size, cancellationToken).ConfigureAwait(false);
+            if (!layout.HasBlob(layer.Digest))
+            {
+                var stream = await _content.OpenBlobAsync(layer, 0, cancellationToken).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    await layout.WriteBlobAsync(stream, layer.MediaType, layer.Digest, layer.Size, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            var blob = layout.OpenBlob(layer);
+            await using (blob.ConfigureAwait(false))
+            {
+                var content = await Execution.Decompressor.OpenAsync(blob, cancellationToken).ConfigureAwait(false);
+                await using (content.ConfigureAwait(false))
+                {
+                    return await Digest.ComputeAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false) == diffId;
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Missing from the registry, cut off, damaged: the step runs instead, as with no cache at all.
+            return false;
         }
     }
 }

@@ -64,10 +64,16 @@ internal sealed partial class BuildSession
                         .Add("mode", mount.Mode).Add("uid", mount.Uid).Add("gid", mount.Gid);
                     if (mount.Type == MountType.Bind)
                     {
-                        var from = i < step.Sources.Count ? step.Sources[i] : null;
+                        // Taken literally, as the mount takes it: "d[1]" is a name, not a pattern.
                         var path = LexicalPath.Clean("/" + (mount.Source ?? string.Empty)).TrimStart('/');
-                        var content = await SourceKeyAsync(from, state.Platform, run, new CopyOperation { Sources = [path.Length == 0 ? "." : path], Destination = "/" }, cancellationToken)
+                        var from = i < step.Sources.Count ? step.Sources[i] : null;
+                        var content = await SourceKeyAsync(from, state.Platform, run, files => FileCopier.DigestPathAsync(files, path, builder.Cache.FileDigests, cancellationToken), cancellationToken)
                             .ConfigureAwait(false);
+                        if (content is null)
+                        {
+                            return null;
+                        }
+
                         key.Add("content", content);
                     }
                 }
@@ -78,7 +84,8 @@ internal sealed partial class BuildSession
                     .Add("sources", copy.Sources).Add("contents", copy.SourceContents.Select(static c => $"{c.Path}\n{c.Data}"))
                     .Add("destination", copy.Destination).Add("chown", copy.Chown).Add("chmod", copy.Chmod)
                     .Add("link", copy.Link).Add("parents", copy.Parents).Add("excludes", copy.Excludes);
-                var copied = await SourceKeyAsync(step.Sources.FirstOrDefault(), state.Platform, copy, CopyOperationOf(state, copy), cancellationToken).ConfigureAwait(false);
+                var copied = await SourceKeyAsync(step.Sources.FirstOrDefault(), state.Platform, copy, CopiedContent(CopyOperationOf(state, copy), cancellationToken), cancellationToken)
+                    .ConfigureAwait(false);
                 if (copied is null)
                 {
                     return null;
@@ -92,7 +99,7 @@ internal sealed partial class BuildSession
                     .Add("destination", add.Destination).Add("chown", add.Chown).Add("chmod", add.Chmod)
                     .Add("link", add.Link).Add("excludes", add.Excludes).Add("checksum", add.Checksum)
                     .Add("unpack", add.Unpack?.ToString()).Add("keepgitdir", add.KeepGitDir?.ToString());
-                var added = await SourceKeyAsync(null, state.Platform, add, CopyOperationOf(state, add), cancellationToken).ConfigureAwait(false);
+                var added = await SourceKeyAsync(null, state.Platform, add, CopiedContent(CopyOperationOf(state, add), cancellationToken), cancellationToken).ConfigureAwait(false);
                 if (added is null)
                 {
                     return null;
@@ -112,11 +119,12 @@ internal sealed partial class BuildSession
     }
 
     /// <summary>
-    /// What a step reading <paramref name="operation"/> from <paramref name="from"/> depends on: the content
-    /// of the files it names in the context or a named directory, or the key of the stage or the digest of the
-    /// image it reads from (whose content those determine).
+    /// What a step reading files from <paramref name="from"/> depends on: the content it reads from the context
+    /// or a named directory (<paramref name="digest"/> of them), or the key of the stage or the digest of the
+    /// image it reads from (whose content those determine). Null when the content cannot be known.
     /// </summary>
-    private async Task<Digest?> SourceKeyAsync(ContentSource? from, Platform platform, Instruction instruction, CopyOperation operation, CancellationToken cancellationToken)
+    private async Task<Digest?> SourceKeyAsync(
+        ContentSource? from, Platform platform, Instruction instruction, Func<IFileSource, Task<Digest?>> digest, CancellationToken cancellationToken)
     {
         IFileSource files;
         if (from is null || from.Kind == ContentSourceKind.Context)
@@ -138,7 +146,7 @@ internal sealed partial class BuildSession
 
         try
         {
-            return await FileCopier.DigestSourcesAsync(operation, files, builder.Cache.FileDigests, cancellationToken).ConfigureAwait(false);
+            return await digest(files).ConfigureAwait(false);
         }
         catch (FileCopyException)
         {
@@ -147,21 +155,29 @@ internal sealed partial class BuildSession
         }
     }
 
+    private Func<IFileSource, Task<Digest?>> CopiedContent(CopyOperation operation, CancellationToken cancellationToken) =>
+        files => FileCopier.DigestSourcesAsync(operation, files, builder.Cache.FileDigests, cancellationToken);
+
     /// <summary>Whether steps of <paramref name="stage"/> may be taken from the cache (<c>--no-cache</c>, <c>--no-cache-filter</c>).</summary>
     private bool UsesCache(PlannedStage stage) =>
         !request.NoCache && !request.NoCacheFilter.Contains(stage.Name ?? stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture))
             && !request.NoCacheFilter.Contains(stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
-    /// Applies the record of <paramref name="key"/> to <paramref name="state"/> when there is one whose layer blob
-    /// is still in the image store; false when the step must run.
+    /// Applies the record of <paramref name="key"/> to <paramref name="state"/> when there is a usable one: in the
+    /// local cache with its layer blob still in the image store, else in an imported cache whose layer arrives
+    /// whole and unpacks to the DiffID the record claims. False when the step must run.
     /// </summary>
-    private async Task<bool> TryReuseAsync(StageState state, Digest key, CancellationToken cancellationToken)
+    /// <param name="state">The stage.</param>
+    /// <param name="key">The step's key.</param>
+    /// <param name="createdBy">The step's history line, from this build's Dockerfile: differently written instructions can share a key.</param>
+    /// <param name="cancellationToken">Stops a layer download.</param>
+    private async Task<bool> TryReuseAsync(StageState state, Digest key, string createdBy, CancellationToken cancellationToken)
     {
         var record = builder.Cache.Find(key);
-        if (record?.Layer is { } local && !builder.Images.Layout.HasBlob(local.Digest))
+        if (record is not null && (!record.IsConsistent || (record.Layer is { } local && !builder.Images.Layout.HasBlob(local.Digest))))
         {
-            // The layer went (hyperbuild prune, or an image store cleaned by hand); an imported cache may still have it.
+            // The layer went (hyperbuild prune, an image store cleaned by hand), or the record is damaged; an imported cache may still have it.
             record = null;
         }
 
@@ -169,19 +185,12 @@ internal sealed partial class BuildSession
         {
             foreach (var imported in request.CacheImports)
             {
-                if (imported.Find(key) is not { } found)
+                if (imported.Find(key) is { } found && await imported.TryCopyLayerAsync(found, builder.Images.Layout, cancellationToken).ConfigureAwait(false))
                 {
-                    continue;
+                    builder.Cache.Add(found);
+                    record = found;
+                    break;
                 }
-
-                if (found.Layer is { } layer)
-                {
-                    await imported.CopyBlobAsync(layer, builder.Images.Layout, cancellationToken).ConfigureAwait(false);
-                }
-
-                builder.Cache.Add(found);
-                record = found;
-                break;
             }
         }
 
@@ -190,13 +199,13 @@ internal sealed partial class BuildSession
             return false;
         }
 
-        if (record.Layer is { } reused)
+        if (record is { Layer: { } reused, DiffId: { } diffId })
         {
             state.Layers.Add(reused with { MediaType = MediaTypes.LayerType(request.Compression, docker: request.Format == ManifestFormat.Docker) });
-            state.DiffIds.Add(record.DiffId!.Value);
+            state.DiffIds.Add(diffId);
         }
 
-        state.History.Add(HistoryOf(record.CreatedBy, record.Created, emptyLayer: record.Layer is null));
+        state.History.Add(HistoryOf(createdBy, record.Created, emptyLayer: record.Layer is null));
         state.Records.Add(record);
         state.CacheKey = NextKey(key, record.DiffId);
         return true;
@@ -213,7 +222,7 @@ internal sealed partial class BuildSession
             Layer = made ? state.Layers[^1] : null,
             DiffId = made ? state.DiffIds[^1] : null,
             CreatedBy = history.CreatedBy ?? string.Empty,
-            Created = history.Created ?? _created,
+            Created = history.Created,
         };
         builder.Cache.Add(record);
         state.Records.Add(record);

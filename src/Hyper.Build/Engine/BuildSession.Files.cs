@@ -36,7 +36,7 @@ internal sealed partial class BuildSession
                     throw new BuildFailedException($"{Location(step.Instruction)}: {Describe(step.Original)}: {e.Message}", e);
                 }
             }, cancellationToken).ConfigureAwait(false);
-            await CommitAsync(state, snapshot, $"{Describe(step.Original)} # buildkit", cancellationToken).ConfigureAwait(false);
+            await CommitAsync(state, snapshot, CreatedByOf(state, step), cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -9,17 +9,18 @@ internal sealed partial class BuildSession
         await InVertexAsync("exporting to image", async _ =>
         {
             var docker = request.Format == ManifestFormat.Docker;
+            var history = WithTimes(state.History);
             var config = new ImageConfig
             {
                 // The newest history entry's time: a rebuild taken wholly from the cache gives the same config.
-                Created = _epoch ?? state.History.Select(static h => h.Created).Max() ?? _created,
+                Created = _epoch ?? history.Select(static h => h.Created).Max() ?? _created,
                 Author = state.Author,
                 Architecture = state.Platform.Architecture,
                 OS = state.Platform.OS,
                 Variant = state.Platform.Variant,
                 Config = state.Config,
                 RootFs = new RootFs { DiffIds = state.DiffIds },
-                History = state.History,
+                History = history,
             };
             var layout = builder.Images.Layout;
             var configDescriptor = await layout.WriteBlobAsync(config.ToJson(), docker ? MediaTypes.DockerConfig : MediaTypes.OciConfig, cancellationToken)
@@ -40,6 +41,23 @@ internal sealed partial class BuildSession
                 AllCacheRecords = [.. _stages.Values.Select(static s => s.Task).Where(static t => t.IsCompletedSuccessfully).SelectMany(static t => t.Result.Records).DistinctBy(static r => r.Key)],
             };
         }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The history with a time on every entry: an entry without one (config-only instructions at the start of a
+    /// stage FROM scratch) takes the time of the next entry that has one, else the build's time.
+    /// </summary>
+    private List<HistoryEntry> WithTimes(IReadOnlyList<HistoryEntry> history)
+    {
+        var result = new List<HistoryEntry>(history);
+        var next = (DateTimeOffset?)null;
+        for (var i = result.Count - 1; i >= 0; i--)
+        {
+            next = result[i].Created ?? next;
+            result[i] = result[i] with { Created = result[i].Created ?? next ?? _created };
+        }
+
+        return result;
+    }
 
     private string LayerMediaType(string mediaType, bool docker)
     {

@@ -105,7 +105,7 @@ internal sealed partial class BuildSession
             RemoveMountStubs(rootfs, missingMountPoints);
             snapshot.Unmount();
             RemoveUnchangedCopyUps(snapshot, stubParents);
-            await CommitAsync(state, snapshot, $"RUN {string.Join(' ', args)} # buildkit", cancellationToken).ConfigureAwait(false);
+            await CommitAsync(state, snapshot, CreatedByOf(state, step), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -125,35 +125,49 @@ internal sealed partial class BuildSession
     /// <param name="scratch">A host directory outside the rootfs for script files, deleted with the snapshot.</param>
     private static (IReadOnlyList<string> Args, IReadOnlyList<ContainerMount> Mounts) ProcessArguments(StageState state, RunInstruction run, string scratch)
     {
+        var args = RunArguments(state, run);
+        if (ScriptHeredoc(run) is not { } script)
+        {
+            return (args, []);
+        }
+
+        var file = Path.Combine(scratch, $"heredoc-{Guid.NewGuid():N}");
+        File.WriteAllText(file, script.Content);
+        File.SetUnixFileMode(file, (UnixFileMode)0b111_101_101);
+        return (args, [ContainerMount.ReadOnlyBind(file, args[0])]);
+    }
+
+    /// <summary>The process a RUN starts (see <see cref="ProcessArguments"/>); also what its history line shows.</summary>
+    private static IReadOnlyList<string> RunArguments(StageState state, RunInstruction run)
+    {
         if (run.Command.IsExecForm)
         {
-            return (run.Command.Arguments, []);
+            return run.Command.Arguments;
         }
 
         var command = string.Join(' ', run.Command.Arguments);
         if (run.Heredocs.Count == 0)
         {
-            return ([.. state.Shell, command], []);
+            return [.. state.Shell, command];
         }
 
         var first = run.Heredocs[0];
-        var only = run.Heredocs.Count == 1 && command.Trim().TrimStart('<').TrimStart('-').Trim('"', '\'') == first.Name;
-        if (!only)
+        if (!IsOnlyHeredoc(run, command))
         {
-            return ([.. state.Shell, command + string.Concat(run.Heredocs.Select(static h => "\n" + h.Content + h.Name))], []);
+            return [.. state.Shell, command + string.Concat(run.Heredocs.Select(static h => "\n" + h.Content + h.Name))];
         }
 
-        if (!first.Content.StartsWith("#!", StringComparison.Ordinal))
-        {
-            return ([.. state.Shell, first.Content], []);
-        }
-
-        var script = Path.Combine(scratch, $"heredoc-{Guid.NewGuid():N}");
-        File.WriteAllText(script, first.Content);
-        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
-        var destination = $"/dev/pipes/{first.Name}";
-        return ([destination], [ContainerMount.ReadOnlyBind(script, destination)]);
+        return ScriptHeredoc(run) is null ? [.. state.Shell, first.Content] : [$"/dev/pipes/{first.Name}"];
     }
+
+    private static bool IsOnlyHeredoc(RunInstruction run, string command) =>
+        run.Heredocs.Count == 1 && command.Trim().TrimStart('<').TrimStart('-').Trim('"', '\'') == run.Heredocs[0].Name;
+
+    /// <summary>The here-document a shell-form RUN runs as a script file: its only one, when it starts with <c>#!</c>.</summary>
+    private static Dockerfile.Heredoc? ScriptHeredoc(RunInstruction run) =>
+        !run.Command.IsExecForm && IsOnlyHeredoc(run, string.Join(' ', run.Command.Arguments)) && run.Heredocs[0].Content.StartsWith("#!", StringComparison.Ordinal)
+            ? run.Heredocs[0]
+            : null;
 
     /// <summary>HTTP_PROXY and friends from <c>--build-arg</c>: given to RUN without being declared, and never kept in the image.</summary>
     private IEnumerable<string> ProxyVariables(PlannedStep step) =>

@@ -41,7 +41,7 @@ internal sealed partial class BuildSession
             number++;
             var vertex = new BuildVertex(Interlocked.Increment(ref _vertices), $"[{stage.DisplayName} {number}/{total}] {Describe(step.Original)}");
             var key = await StepKeyAsync(state, step, cancellationToken).ConfigureAwait(false);
-            if (key is { } cached && useCache && await TryReuseAsync(state, cached, cancellationToken).ConfigureAwait(false))
+            if (key is { } cached && useCache && await TryReuseAsync(state, cached, CreatedByOf(state, step), cancellationToken).ConfigureAwait(false))
             {
                 progress.Started(vertex);
                 progress.Cached(vertex);
@@ -281,15 +281,16 @@ internal sealed partial class BuildSession
     /// <summary>
     /// A history entry for a step that ran now, or (<paramref name="emptyLayer"/>) for one that changed only the
     /// config. Those take the time of the entry before them, as BuildKit's exporter does, so that a rebuild taken
-    /// wholly from the cache writes the same config and image digest as the build it reuses.
+    /// wholly from the cache writes the same config and image digest as the build it reuses; with no entry before
+    /// them (FROM scratch) they get theirs at export, from the entry after them (<see cref="WithTimes"/>).
     /// </summary>
     private void AddHistory(StageState state, string createdBy, bool emptyLayer)
     {
-        var created = _epoch ?? (emptyLayer ? state.History.LastOrDefault()?.Created ?? _created : DateTimeOffset.UtcNow);
+        var created = emptyLayer ? state.History.LastOrDefault()?.Created : DateTimeOffset.UtcNow;
         state.History.Add(HistoryOf(createdBy, created, emptyLayer));
     }
 
-    private HistoryEntry HistoryOf(string createdBy, DateTimeOffset created, bool emptyLayer) =>
+    private HistoryEntry HistoryOf(string createdBy, DateTimeOffset? created, bool emptyLayer) =>
         new() { Created = _epoch ?? created, CreatedBy = createdBy, Comment = "hyperbuild", EmptyLayer = emptyLayer ? true : null };
 
     /// <summary>The instruction as written, on one line: the name of its vertex.</summary>
@@ -304,6 +305,18 @@ internal sealed partial class BuildSession
 
         return string.Join(' ', text.Split((char[])['\n', '\r', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
     }
+
+    /// <summary>
+    /// The created_by of a step that changes files, as BuildKit writes it: <c>RUN /bin/sh -c … # buildkit</c>,
+    /// <c>COPY … # buildkit</c>, <c>WORKDIR /path</c>. Always from the step being built, also when its result
+    /// comes from the cache (whose key may be shared by differently written instructions).
+    /// </summary>
+    private static string CreatedByOf(StageState state, PlannedStep step) => step.Instruction switch
+    {
+        RunInstruction run => $"RUN {string.Join(' ', RunArguments(state, run))} # buildkit",
+        WorkdirInstruction => $"WORKDIR {state.WorkingDirectory}",
+        _ => $"{Describe(step.Original)} # buildkit",
+    };
 
     /// <summary>A history entry's created_by, as BuildKit writes it for the instructions that make no layer.</summary>
     private static string CreatedBy(Instruction instruction) => Describe(instruction);

@@ -107,6 +107,7 @@ public static partial class BuildCommand
         };
 
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+        using var inUse = root.LockForUse();
         // Base images from private registries pull with what hyperbuild login (or docker/podman login) kept.
         var clientOptions = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.FromEnvironment() };
         foreach (var registry in arguments.InsecureRegistries)
@@ -140,8 +141,17 @@ public static partial class BuildCommand
                 error.WriteLine($"exported build cache ({records.Count} steps) to {destination.Location}");
             }
 
-            // Last: the limit may prune layers the cache export above still had to read.
-            await KeepCacheUnderLimitAsync(root, error, cancellationToken).ConfigureAwait(false);
+            // Last: the limit may prune layers the cache export above still had to read. Only when no other build
+            // uses the root (their new layers are not referenced yet); otherwise one of them prunes when it ends.
+            inUse.Dispose();
+            using (var collecting = root.TryLockForCollection())
+            {
+                if (collecting is not null)
+                {
+                    await KeepCacheUnderLimitAsync(root, error, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             error.WriteLine($"image {result.Id}{(tags.Count == 0 ? string.Empty : " named " + string.Join(", ", tags))}");
             return Ok;
         }

@@ -71,6 +71,37 @@ internal sealed class DataRoot : IDisposable
     /// <summary>A builder over this root that gets base images from <paramref name="imageSource"/>.</summary>
     public Builder CreateBuilder(IImageSource imageSource) => new(Images, Snapshots, Containers, imageSource, Http, Cache);
 
+    /// <summary>
+    /// The lock builds, pulls and runs hold shared while they work: blobs and unpacked layers they are about to
+    /// name are not referenced yet, so garbage collection (<see cref="LockForCollection"/>) must wait for them.
+    /// </summary>
+    public AdvisoryLock LockForUse() => AdvisoryLock.AcquireShared(LockPath);
+
+    /// <summary><see cref="LockForUse()"/> for commands that open only the image store (pull).</summary>
+    public static AdvisoryLock LockForUse(ParseResult parse)
+    {
+        var directory = System.IO.Directory.CreateDirectory(DirectoryOf(parse)).FullName;
+        return AdvisoryLock.AcquireShared(Path.Combine(directory, "lock"));
+    }
+
+    /// <summary>The exclusive lock rmi and prune hold while they delete: waits, saying so, while something else uses the root.</summary>
+    public AdvisoryLock LockForCollection(TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (AdvisoryLock.TryAcquireExclusive(LockPath) is { } free)
+        {
+            return free;
+        }
+
+        error.WriteLine($"hyperbuild: waiting for the builds using {Directory} to finish");
+        return AdvisoryLock.AcquireExclusive(LockPath);
+    }
+
+    /// <summary>The exclusive lock, or null at once when anything uses the root: for collections that can wait for the next build.</summary>
+    public AdvisoryLock? TryLockForCollection() => AdvisoryLock.TryAcquireExclusive(LockPath);
+
+    private string LockPath => Path.Combine(Directory, "lock");
+
     /// <summary>Where RUN --mount=type=cache directories are kept.</summary>
     public string CacheMountDirectory => Path.Combine(Directory, "cache");
 

@@ -14,6 +14,7 @@ public static class RmiCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+            using var collecting = root.LockForCollection(error);
             var failed = false;
 
             // The build cache's layers stay: a rebuild reuses them although no image names them any more.

@@ -100,10 +100,58 @@ public sealed class FileCopierDigestTests : IDisposable
         await Assert.ThrowsAsync<FileCopyException>(() => DigestAsync("nothing-here"));
     }
 
-    private async Task<Digest?> DigestAsync(string source)
+    [Fact]
+    public async Task Extended_attributes_are_part_of_the_digest()
+    {
+        var before = await DigestAsync("src");
+        Assert.Equal(0, Hyper.Build.Execution.LibC.TrySetXattr(Path.Combine(_context, "src/a.txt"), "user.v", "one"u8.ToArray()));
+        var one = await DigestAsync("src");
+        Assert.Equal(0, Hyper.Build.Execution.LibC.TrySetXattr(Path.Combine(_context, "src/a.txt"), "user.v", "two"u8.ToArray()));
+
+        Assert.Equal(3, new HashSet<Digest?> { before, one, await DigestAsync("src") }.Count);
+    }
+
+    [Fact]
+    public async Task A_hard_link_between_copied_files_is_part_of_the_digest()
+    {
+        Write("src/sub/b.txt", "a");
+        var copies = await DigestAsync("src");
+        File.Delete(Path.Combine(_context, "src/sub/b.txt"));
+        Hyper.Build.Execution.LibC.Link(Path.Combine(_context, "src/a.txt"), Path.Combine(_context, "src/sub/b.txt"));
+
+        Assert.NotEqual(copies, await DigestAsync("src"));
+    }
+
+    [Fact]
+    public async Task Files_left_out_by_exclude_do_not_change_the_digest()
+    {
+        Write("src/sub/x.log", "one");
+        var before = await DigestAsync("src", excludes: ["**/*.log"]);
+        Write("src/sub/x.log", "two");
+
+        Assert.Equal(before, await DigestAsync("src", excludes: ["**/*.log"]));
+        Assert.NotEqual(before, await DigestAsync("src"));
+    }
+
+    [Fact]
+    public async Task A_path_digest_takes_the_name_literally_not_as_a_pattern()
+    {
+        Write("d[1]/x", "v1");
+        using var context = BuildContext.FromDirectory(_context);
+        var before = await FileCopier.DigestPathAsync(new ContextFileSource(context), "d[1]", digests: null, CancellationToken.None);
+        Write("d[1]/x", "v2");
+        var after = await FileCopier.DigestPathAsync(new ContextFileSource(context), "d[1]", digests: null, CancellationToken.None);
+
+        Assert.NotNull(before);
+        Assert.NotEqual(before, after);
+        Assert.Null(await FileCopier.DigestPathAsync(new ContextFileSource(context), "missing", digests: null, CancellationToken.None));
+    }
+
+    private async Task<Digest?> DigestAsync(string source, IReadOnlyList<string>? excludes = null)
     {
         using var context = BuildContext.FromDirectory(_context);
-        return await FileCopier.DigestSourcesAsync(new CopyOperation { Sources = [source], Destination = "/dst/" }, new ContextFileSource(context), digests: null, CancellationToken.None);
+        var operation = new CopyOperation { Sources = [source], Destination = "/dst/", Excludes = excludes ?? [] };
+        return await FileCopier.DigestSourcesAsync(operation, new ContextFileSource(context), digests: null, CancellationToken.None);
     }
 
     private void Write(string path, string content)

@@ -4,6 +4,7 @@ using Hyper.Build.Cache;
 using Hyper.Build.Engine;
 using Hyper.Build.Execution;
 using Hyper.Build.Images;
+using Hyper.Oci;
 
 namespace Hyper.Cli.Commands;
 

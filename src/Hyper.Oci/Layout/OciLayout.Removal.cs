@@ -58,6 +58,7 @@ public sealed partial class OciLayout
         await _indexLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            using var updating = OperatingSystem.IsWindows() ? null : AdvisoryLock.AcquireExclusive(Path);
             var index = await ReadIndexAsync(cancellationToken).ConfigureAwait(false);
             var kept = index.Manifests.Where(d => !match(d)).ToList();
             if (kept.Count == index.Manifests.Count)

@@ -11,8 +11,9 @@ namespace Hyper.Oci.Layout;
 /// values, so nothing outside the directory can be named.
 /// </summary>
 /// <remarks>
-/// Updates of index.json are serialized within one instance; two processes tagging the same layout
-/// at once can lose one of the updates (as with skopeo and umoci).
+/// Updates of index.json (read, change, write) hold a lock on the layout directory (flock, so between
+/// processes too) as well as one within the instance: two processes tagging one layout at once both get
+/// their tag, where skopeo and umoci can lose one.
 /// </remarks>
 public sealed partial class OciLayout
 {
@@ -318,6 +319,7 @@ public sealed partial class OciLayout
         await _indexLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            using var updating = OperatingSystem.IsWindows() ? null : AdvisoryLock.AcquireExclusive(Path);
             var index = await ReadIndexAsync(cancellationToken).ConfigureAwait(false);
             if (tag is null && index.Manifests.FirstOrDefault(d => d.Digest == descriptor.Digest) is { } listed)
             {

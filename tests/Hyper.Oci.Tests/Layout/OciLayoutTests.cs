@@ -221,6 +221,27 @@ public sealed class OciLayoutTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Tagging_waits_while_another_process_holds_the_layout_lock()
+    {
+        var layout = await OciLayout.CreateAsync(_temp.Combine("layout"));
+        var image = await TestImages.WriteAsync(layout, tag: null);
+
+        Task tagging;
+        using (AdvisoryLock.AcquireExclusive(layout.Path))
+        {
+            // Another instance stands for another process: only the lock on the directory keeps them apart.
+            var other = await OciLayout.OpenAsync(layout.Path);
+            tagging = Task.Run(() => other.AddManifestAsync(image.Manifest, "while-locked"));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.False(tagging.IsCompleted, "index.json was rewritten while another holder had the layout locked");
+        }
+
+        await tagging.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(image.Manifest.Digest, (await layout.ResolveAsync("while-locked")).Digest);
+    }
+
+    [Fact]
     public async Task The_same_manifest_may_carry_several_tags_and_untagged_duplicates_are_folded()
     {
         var layout = await OciLayout.CreateAsync(_temp.Combine("layout"));

@@ -16,6 +16,7 @@ public static class HyperbuildCommand
         root.Add(ImagesCommand.Create());
         root.Add(LoginCommand.Create());
         root.Add(LogoutCommand.Create());
+        root.Add(DiskUsageCommand.Create());
         root.Add(PruneCommand.Create());
         root.Add(RmiCommand.Create());
         root.Add(RunCommand.Create());

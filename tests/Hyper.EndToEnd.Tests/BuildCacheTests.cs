@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Hyper.EndToEnd.Tests;
 
 /// <summary>The build cache: which steps a rebuild runs, what it reuses, and how the cache is limited and pruned.</summary>
@@ -203,6 +205,22 @@ public sealed class BuildCacheTests(BusyboxBaseImage busybox) : IClassFixture<Bu
         var reused = await _workspace.ReadImageAsync("app:json");
         Assert.Equal((await _workspace.ReadImageAsync("app:json-fresh")).Manifest.Digest, reused.Manifest.Digest);
         Assert.Contains(reused.History, static h => h.CreatedBy == "COPY [\"a.txt\", \"/x\"] # buildkit");
+    }
+
+    [Fact]
+    public async Task Du_lists_each_cached_step_and_what_removing_the_image_makes_reclaimable()
+    {
+        WriteContext();
+        await _workspace.BuildSucceedsAsync("-t", "app:1");
+        var before = await Hyperbuild.RunAsync("--root", _workspace.Root, "du");
+        Assert.True((await Hyperbuild.RunAsync("--root", _workspace.Root, "rmi", "app:1")).Succeeded);
+        var after = await Hyperbuild.RunAsync("--root", _workspace.Root, "du");
+
+        Assert.True(before.Succeeded, before.ToString());
+        Assert.Equal(6, Regex.Count(before.Output, "^[0-9a-f]{12} ", RegexOptions.Multiline));
+        Assert.Contains("Reclaimable:\t0 B", before.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Reclaimable:\t0 B", after.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" false ", after.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,9 @@ public sealed class TerminalBuildProgress : IBuildProgress
     private readonly List<Step> _steps = [];
     private readonly IAnsiConsole _console;
 
+    /// <summary>Empty while the build runs; then " FINISHED" or " ERROR".</summary>
+    private string _outcome = string.Empty;
+
     public TerminalBuildProgress(TextWriter terminal)
     {
         _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(terminal) });
@@ -40,6 +43,9 @@ public sealed class TerminalBuildProgress : IBuildProgress
                 await Task.WhenAny(running, Task.Delay(100)).ConfigureAwait(false);
             }
 
+            // The total stops with the work, and the last frame says how it ended, as BuildKit's does.
+            _clock.Stop();
+            _outcome = running.IsCompletedSuccessfully ? " FINISHED" : " ERROR";
             context.UpdateTarget(Render());
             result = await running.ConfigureAwait(false);
         }).ConfigureAwait(false);
@@ -102,7 +108,7 @@ public sealed class TerminalBuildProgress : IBuildProgress
             var done = _steps.Count(static s => s.Duration is not null);
             var lines = new List<IRenderable>
             {
-                new Markup($"[bold]{Markup.Escape($"[+] Building {PlainBuildProgress.Seconds(_clock.Elapsed)} ({done}/{_steps.Count})")}[/]"),
+                new Markup($"[bold]{Markup.Escape($"[+] Building {PlainBuildProgress.Seconds(_clock.Elapsed)} ({done}/{_steps.Count}){_outcome}")}[/]"),
             };
             foreach (var step in _steps)
             {

@@ -34,7 +34,7 @@ public sealed class TerminalBuildProgressTests
         // Colours and cursor moves out: what is left is what a reader sees.
         var text = Regex.Replace(terminal.ToString(), "\u001b\\[[0-9;?]*[A-Za-z]", string.Empty);
         var last = text[text.LastIndexOf("[+] Building", StringComparison.Ordinal)..];
-        Assert.Contains("(3/3)", last, StringComparison.Ordinal);
+        Assert.Contains("(3/3) FINISHED", last, StringComparison.Ordinal);
         Assert.Contains("=> [stage-0 2/3] COPY . /app CACHED", last, StringComparison.Ordinal);
         Assert.Contains("=> [stage-0 3/3] RUN make 1.3s", last, StringComparison.Ordinal);
         Assert.Contains("=> [test 2/2] RUN make test 2.5s", last, StringComparison.Ordinal);

@@ -33,6 +33,26 @@ public sealed class RunMountTests(BusyboxBaseImage busybox) : IClassFixture<Busy
     }
 
     [Fact]
+    public async Task A_cache_mount_from_a_stage_starts_as_a_copy_of_it_and_keeps_what_steps_add()
+    {
+        _workspace.WriteDockerfile("""
+            FROM busybox AS seed
+            RUN mkdir -p /deps && echo seeded > /deps/pkg
+            FROM busybox
+            RUN --mount=type=cache,target=/cache,from=seed,source=/deps cat /cache/pkg && echo added >> /cache/log && echo "lines=$(wc -l < /cache/log)"
+            """);
+
+        var first = await _workspace.BuildSucceedsAsync("-t", "app:1");
+        var second = await _workspace.BuildSucceedsAsync("-t", "app:2", "--no-cache-filter", "stage-1");
+
+        Assert.Contains("seeded", first.Error, StringComparison.Ordinal);
+        Assert.Contains("lines=1", first.Error, StringComparison.Ordinal);
+        Assert.Contains("lines=2", second.Error, StringComparison.Ordinal);
+        var image = await _workspace.ReadImageAsync("app:2");
+        Assert.DoesNotContain(await image.ReadTopLayerAsync(), static e => e.Name.Contains("cache", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_secret_is_readable_in_run_as_a_file_and_as_a_variable_and_its_bytes_are_in_no_blob()
     {
         var secretFile = _workspace.Combine("token.txt");

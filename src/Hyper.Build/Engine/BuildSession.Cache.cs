@@ -158,10 +158,15 @@ internal sealed partial class BuildSession
     private Func<IFileSource, Task<Digest?>> CopiedContent(CopyOperation operation, CancellationToken cancellationToken) =>
         files => FileCopier.DigestSourcesAsync(operation, files, builder.Cache.FileDigests, cancellationToken);
 
-    /// <summary>Whether steps of <paramref name="stage"/> may be taken from the cache (<c>--no-cache</c>, <c>--no-cache-filter</c>).</summary>
+    /// <summary>
+    /// Whether steps of <paramref name="stage"/> may be taken from the cache: not with <c>--no-cache</c>, nor when
+    /// <c>--no-cache-filter</c> names the stage (by name, by its display name <c>stage-N</c>, or by index).
+    /// </summary>
     private bool UsesCache(PlannedStage stage) =>
-        !request.NoCache && !request.NoCacheFilter.Contains(stage.Name ?? stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            && !request.NoCacheFilter.Contains(stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        !request.NoCache
+        && !request.NoCacheFilter.Contains(stage.DisplayName)
+        && !(stage.Name is { } name && request.NoCacheFilter.Contains(name))
+        && !request.NoCacheFilter.Contains(stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
     /// Applies the record of <paramref name="key"/> to <paramref name="state"/> when there is a usable one: in the

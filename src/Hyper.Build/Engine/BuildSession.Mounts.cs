@@ -50,11 +50,6 @@ internal sealed partial class BuildSession
                 throw new BuildFailedException(
                     $"{Location(run)}: secret \"{mount.SecretId}\" is required by RUN --mount=type=secret but was not given: pass --secret id={mount.SecretId},src=FILE or env=VARIABLE");
             }
-
-            if (mount.Type == MountType.Cache && !string.IsNullOrEmpty(mount.From))
-            {
-                throw new BuildFailedException($"{Location(run)}: RUN --mount=type=cache,from=… is not supported by hyperbuild yet; cache mounts start empty");
-            }
         }
     }
 
@@ -84,8 +79,19 @@ internal sealed partial class BuildSession
                     await Next().ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
                 return;
+            case MountType.Cache when index < step.Sources.Count && step.Sources[index] is { Kind: not ContentSourceKind.Scratch } seed:
+                // from=: the cache starts as a copy of source= in that stage, image or context.
+                var path = LexicalPath.Clean("/" + (mount.Source ?? string.Empty)).TrimStart('/');
+                var seedKey = await SourceKeyAsync(seed, state.Platform, run, files => FileCopier.DigestPathAsync(files, path, builder.Cache.FileDigests, cancellationToken), cancellationToken)
+                    .ConfigureAwait(false);
+                await WithFileSourceAsync(seed, state.Platform, run, async source =>
+                {
+                    await AddCacheMountAsync(state, run, mount, mounts, new CacheSeed(source, path, seedKey), cancellationToken).ConfigureAwait(false);
+                    await Next().ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+                return;
             case MountType.Cache:
-                await AddCacheMountAsync(state, mount, mounts, cancellationToken).ConfigureAwait(false);
+                await AddCacheMountAsync(state, run, mount, mounts, seed: null, cancellationToken).ConfigureAwait(false);
                 break;
             case MountType.Tmpfs:
                 List<string> options = ["nosuid", "nodev"];
@@ -147,11 +153,18 @@ internal sealed partial class BuildSession
     /// A cache mount: a directory under the data root (next to the snapshots) named after the cache ID, kept
     /// across builds. <c>sharing=shared</c> (the default) lets any step use it at once; <c>locked</c> waits
     /// for the step using it to finish; <c>private</c> takes a fresh, throw-away directory while it is in use.
+    /// With <c>from=</c> a new cache directory starts as a copy of the <paramref name="seed"/>, and caches
+    /// seeded from different content are different caches, as in BuildKit.
     /// </summary>
-    private async Task AddCacheMountAsync(StageState state, RunMount mount, RunMountSet mounts, CancellationToken cancellationToken)
+    private async Task AddCacheMountAsync(StageState state, RunInstruction run, RunMount mount, RunMountSet mounts, CacheSeed? seed, CancellationToken cancellationToken)
     {
         var target = MountTarget(state, mount);
         var id = string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
+        if (seed is not null)
+        {
+            id = $"{id}@{seed.Key?.ToString() ?? "unknown"}";
+        }
+
         var caches = Path.Combine(Path.GetDirectoryName(builder.Snapshots.Directory)!, "cache");
         var directory = Path.Combine(caches, CacheDirectoryName(id));
         var sharing = mount.Sharing ?? MountSharing.Shared;
@@ -183,13 +196,54 @@ internal sealed partial class BuildSession
 
         if (!Directory.Exists(directory))
         {
-            Directory.CreateDirectory(directory);
-            File.SetUnixFileMode(directory, mount.Mode is { } mode ? (UnixFileMode)mode : DefaultCacheMode);
-            LibC.Lchown(directory, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
+            await CreateCacheDirectoryAsync(directory, run, mount, seed, cancellationToken).ConfigureAwait(false);
         }
 
         mounts.Add(new ContainerMount(target, "bind", directory, ["rbind", mount.ReadOnly ? "ro" : "rw"]));
     }
+
+    /// <summary>A new cache directory: empty, or a copy of its seed, made beside it and moved in whole.</summary>
+    private async Task CreateCacheDirectoryAsync(string directory, RunInstruction run, RunMount mount, CacheSeed? seed, CancellationToken cancellationToken)
+    {
+        var making = $"{directory}.{Guid.NewGuid():N}.new";
+        try
+        {
+            Directory.CreateDirectory(making);
+            if (seed is not null)
+            {
+                var copy = new CopyOperation { Sources = [seed.Path.Length == 0 ? "." : seed.Path], Destination = "/" };
+                try
+                {
+                    await new FileCopier(builder.Http).CopyAsync(copy, seed.Source, making, cancellationToken).ConfigureAwait(false);
+                }
+                catch (FileCopyException e)
+                {
+                    throw new BuildFailedException($"{Location(run)}: RUN --mount=type=cache,from={mount.From}: {e.Message}", e);
+                }
+            }
+
+            File.SetUnixFileMode(making, mount.Mode is { } mode ? (UnixFileMode)mode : DefaultCacheMode);
+            LibC.Lchown(making, (int)(mount.Uid ?? 0), (int)(mount.Gid ?? 0));
+            try
+            {
+                Directory.Move(making, directory);
+            }
+            catch (IOException) when (Directory.Exists(directory))
+            {
+                // Another step made it first; theirs is used.
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(making))
+            {
+                Directory.Delete(making, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>What a cache mount with <c>from=</c> starts as: <paramref name="Path"/> in <paramref name="Source"/>, whose content has <paramref name="Key"/>.</summary>
+    private sealed record CacheSeed(IFileSource Source, string Path, Oci.Digest? Key);
 
     /// <summary>
     /// A secret: as an environment variable with <c>env=</c>, as a read-only file at the target (by default

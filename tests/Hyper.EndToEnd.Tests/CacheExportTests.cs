@@ -69,6 +69,36 @@ public sealed class CacheExportTests(BusyboxBaseImage busybox) : IClassFixture<B
     }
 
     [Fact]
+    public async Task An_image_pushed_with_inline_cache_is_cache_for_a_fresh_root()
+    {
+        await using var registry = await RunningRegistry.StartAsync();
+        var image = $"{registry.HostAndPort}/inline/app:1";
+        WriteContext(_origin);
+        await _origin.BuildSucceedsAsync("-t", image, "--push", "--secret", $"id=token,src={SecretFile(_origin)}", "--cache-to", "type=inline");
+
+        var rebuilt = await BuildFreshAsync("--cache-from", image);
+
+        // The app stage's steps are in the image and reused; the tools stage has no layer in it, so it runs again,
+        // and the COPY from it (a new /tool, with a new time) with it.
+        Assert.DoesNotContain("ran-app", rebuilt.Error, StringComparison.Ordinal);
+        Assert.Contains("ran-tools", rebuilt.Error, StringComparison.Ordinal);
+        var pushed = (await _origin.ReadImageAsync(image)).Config.RootFs.DiffIds;
+        Assert.Equal(pushed.SkipLast(1), (await _fresh.ReadImageAsync("app:1")).Config.RootFs.DiffIds.SkipLast(1));
+    }
+
+    [Fact]
+    public async Task A_cache_export_that_fails_with_ignore_error_is_a_warning()
+    {
+        WriteContext(_origin);
+        var notADirectory = _origin.Combine("file");
+        File.WriteAllText(notADirectory, "a file where the cache directory would go");
+        var result = await _origin.BuildSucceedsAsync(
+            "-t", "app:1", "--secret", $"id=token,src={SecretFile(_origin)}", "--cache-to", $"type=local,dest={notADirectory}/cache,ignore-error=true");
+
+        Assert.Contains("WARNING: build cache not exported", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_secret_used_by_a_step_is_in_no_blob_of_the_cache_export()
     {
         var cache = _origin.Combine("cache");

@@ -16,6 +16,20 @@ public static class CacheManifest
 {
     public const string ConfigMediaType = "application/vnd.hyper.buildcache.config.v1+json";
 
+    /// <summary>The manifest annotation that holds an image's own records (<c>--cache-to type=inline</c>).</summary>
+    public const string InlineAnnotation = "dev.hyper.buildcache.v1";
+
+    /// <summary>The annotations of an image manifest carrying <paramref name="records"/> inline; their layers are the image's.</summary>
+    public static IReadOnlyDictionary<string, string> InlineAnnotations(IReadOnlyList<CacheRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var list = records.DistinctBy(static r => r.Key).OrderBy(static r => r.Key.ToString(), StringComparer.Ordinal).ToList();
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [InlineAnnotation] = JsonSerializer.Serialize(list, CacheJsonContext.Default.ListCacheRecord),
+        };
+    }
+
     /// <summary>
     /// Writes the config and manifest for <paramref name="records"/> into <paramref name="layout"/> (which has
     /// their layers) without naming them there, and returns the artifact to copy wherever the cache goes.
@@ -37,14 +51,26 @@ public static class CacheManifest
         return new LayoutImageContent(layout, manifest);
     }
 
-    /// <summary>The records in a cache artifact read from anywhere.</summary>
-    /// <exception cref="InvalidOciDocumentException">The artifact is not build cache (another image, or damaged).</exception>
+    /// <summary>The records in a cache artifact, or inline in an image, read from anywhere.</summary>
+    /// <exception cref="InvalidOciDocumentException">It is not build cache (another image, or damaged).</exception>
     public static async Task<IReadOnlyList<CacheRecord>> ReadRecordsAsync(IImageContent content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
+        if (content.Manifest.Image?.Annotations?.GetValueOrDefault(InlineAnnotation) is { } inline)
+        {
+            try
+            {
+                return JsonSerializer.Deserialize(inline, CacheJsonContext.Default.ListCacheRecord) ?? [];
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidOciDocumentException($"its inline cache annotation is not valid: {e.Message}", e);
+            }
+        }
+
         if (content.Manifest.Image is not { Config.MediaType: ConfigMediaType } image)
         {
-            throw new InvalidOciDocumentException($"it is not hyperbuild build cache (its config is not {ConfigMediaType})");
+            throw new InvalidOciDocumentException($"it is neither hyperbuild build cache (config {ConfigMediaType}) nor an image built with --cache-to type=inline");
         }
 
         var stream = await content.OpenBlobAsync(image.Config, 0, cancellationToken).ConfigureAwait(false);

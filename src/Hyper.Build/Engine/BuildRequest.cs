@@ -35,6 +35,12 @@ public sealed record BuildRequest
     /// <summary>Run every step, reusing nothing from the build cache (<c>--no-cache</c>); the results are still recorded.</summary>
     public bool NoCache { get; init; }
 
+    /// <summary>
+    /// <c>--cache-to type=inline</c>: the cache records of the image's steps go into its manifest (an annotation),
+    /// so <c>--cache-from IMAGE</c> on another machine reuses its layers. The image ID (config) is unchanged.
+    /// </summary>
+    public bool InlineCache { get; init; }
+
     /// <summary>Build cache made elsewhere (<c>--cache-from</c>), looked in when the local cache has no record.</summary>
     public IReadOnlyList<Cache.ImportedCache> CacheImports { get; init; } = [];
 

@@ -1,3 +1,4 @@
+using Hyper.Build.Cache;
 using Hyper.Oci;
 
 namespace Hyper.Build.Engine;
@@ -33,6 +34,7 @@ internal sealed partial class BuildSession
                 MediaType = docker ? MediaTypes.DockerManifest : MediaTypes.OciManifest,
                 Config = configDescriptor,
                 Layers = layers,
+                Annotations = request.InlineCache ? CacheManifest.InlineAnnotations(state.Records) : null,
             });
             await builder.Images.AddAsync(manifest, request.Tags, state.Platform, cancellationToken).ConfigureAwait(false);
             return new BuildResult(manifest, config, request.Tags)

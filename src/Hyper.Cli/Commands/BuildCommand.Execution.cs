@@ -120,7 +120,11 @@ public static partial class BuildCommand
         var builder = root.CreateBuilder(new RegistryImageSource(root.Images, new ImagePuller(client)));
         try
         {
-            request = request with { CacheImports = await ImportCachesAsync(locations, cacheFrom, error, cancellationToken).ConfigureAwait(false) };
+            request = request with
+            {
+                CacheImports = await ImportCachesAsync(locations, cacheFrom, error, cancellationToken).ConfigureAwait(false),
+                InlineCache = cacheTo.Any(static c => c.Inline),
+            };
             var result = await WithProgressAsync(arguments.Progress, error, progress => builder.BuildAsync(request, progress, cancellationToken)).ConfigureAwait(false);
             foreach (var output in outputs.Where(static o => o.Type != OutputType.Registry))
             {
@@ -133,12 +137,9 @@ public static partial class BuildCommand
                 await PushAsync(root.Images, result.Manifest, tags, client, arguments.Progress, error, cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var destination in cacheTo)
+            foreach (var destination in cacheTo.Where(static c => !c.Inline))
             {
-                var records = destination.AllStages ? result.AllCacheRecords : result.ImageCacheRecords;
-                var artifact = await CacheManifest.CreateAsync(records, root.Images.Layout, cancellationToken).ConfigureAwait(false);
-                await locations.CreateDestination(destination.Location).WriteAsync(artifact, progress: null, cancellationToken).ConfigureAwait(false);
-                error.WriteLine($"exported build cache ({records.Count} steps) to {destination.Location}");
+                await ExportCacheAsync(result, destination, root, locations, error, cancellationToken).ConfigureAwait(false);
             }
 
             // Last: the limit may prune layers the cache export above still had to read. Only when no other build
@@ -172,6 +173,23 @@ public static partial class BuildCommand
         }
     }
 
+    /// <summary>Writes the build cache to one <c>--cache-to</c>; with <c>ignore-error=true</c> a failure is a warning.</summary>
+    private static async Task ExportCacheAsync(
+        BuildResult result, CacheOption destination, DataRoot root, ImageLocations locations, TextWriter error, CancellationToken cancellationToken)
+    {
+        var records = destination.AllStages ? result.AllCacheRecords : result.ImageCacheRecords;
+        try
+        {
+            var artifact = await CacheManifest.CreateAsync(records, root.Images.Layout, cancellationToken).ConfigureAwait(false);
+            await locations.CreateDestination(destination.Location!).WriteAsync(artifact, progress: null, cancellationToken).ConfigureAwait(false);
+            error.WriteLine($"exported build cache ({records.Count} steps) to {destination.Location}");
+        }
+        catch (Exception e) when (destination.IgnoreError && e is RegistryClientException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"WARNING: build cache not exported to {destination.Location}: {e.Message}");
+        }
+    }
+
     /// <summary>
     /// Reads the records of each <c>--cache-from</c>. As BuildKit, cache that cannot be read (not pushed yet, no such
     /// directory) is a warning, not an error: the build runs without it.
@@ -180,18 +198,19 @@ public static partial class BuildCommand
         ImageLocations locations, IReadOnlyList<CacheOption> sources, TextWriter error, CancellationToken cancellationToken)
     {
         var imports = new List<ImportedCache>();
-        foreach (var source in sources)
+        // --cache-from is never inline (only --cache-to type=inline is): every source has a location.
+        foreach (var location in sources.Select(static s => s.Location).OfType<ImageLocation>())
         {
             try
             {
-                var content = await locations.OpenSourceAsync(source.Location, cancellationToken).ConfigureAwait(false);
-                var imported = await ImportedCache.LoadAsync(source.Location.ToString(), content, cancellationToken).ConfigureAwait(false);
-                error.WriteLine($"importing build cache from {source.Location}: {imported.Count} steps");
+                var content = await locations.OpenSourceAsync(location, cancellationToken).ConfigureAwait(false);
+                var imported = await ImportedCache.LoadAsync(location.ToString(), content, cancellationToken).ConfigureAwait(false);
+                error.WriteLine($"importing build cache from {location}: {imported.Count} steps");
                 imports.Add(imported);
             }
             catch (Exception e) when (e is RegistryClientException or IOException or KeyNotFoundException or InvalidOciDocumentException or DigestMismatchException)
             {
-                error.WriteLine($"WARNING: no build cache imported from {source.Location}: {e.Message}");
+                error.WriteLine($"WARNING: no build cache imported from {location}: {e.Message}");
             }
         }
 

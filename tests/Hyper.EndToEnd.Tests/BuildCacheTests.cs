@@ -229,7 +229,7 @@ public sealed class BuildCacheTests(BusyboxBaseImage busybox) : IClassFixture<Bu
         WriteContext();
         await _workspace.BuildSucceedsAsync("-t", "app:1");
         Task<HyperbuildResult> prune;
-        using (Hyper.Oci.AdvisoryLock.AcquireShared(Path.Combine(_workspace.Root, "lock")))
+        using (await Hyper.Oci.AdvisoryLock.AcquireSharedAsync(Path.Combine(_workspace.Root, "lock")))
         {
             prune = Task.Run(() => Hyperbuild.RunAsync("--root", _workspace.Root, "prune"));
             await Task.Delay(TimeSpan.FromSeconds(1));

@@ -53,6 +53,23 @@ public sealed class RunMountTests(BusyboxBaseImage busybox) : IClassFixture<Busy
     }
 
     [Fact]
+    public async Task Cache_mounts_seeded_from_different_paths_of_one_stage_are_different_caches()
+    {
+        _workspace.WriteDockerfile("""
+            FROM busybox AS seed
+            RUN mkdir -p /a /b && echo from-a > /a/f && echo from-b > /b/f
+            FROM busybox
+            RUN --mount=type=cache,target=/c,from=seed,source=/a cat /c/f
+            RUN --mount=type=cache,target=/c,from=seed,source=/b cat /c/f
+            """);
+
+        var result = await _workspace.BuildSucceedsAsync("-t", "app:1");
+
+        Assert.Contains(" from-a", result.Error, StringComparison.Ordinal);
+        Assert.Contains(" from-b", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_secret_is_readable_in_run_as_a_file_and_as_a_variable_and_its_bytes_are_in_no_blob()
     {
         var secretFile = _workspace.Combine("token.txt");

@@ -29,7 +29,8 @@ public sealed class BuildCache
     public string Directory { get; }
 
     /// <summary>Digests of context files hashed before, so unchanged files are not read again.</summary>
-    public FileDigestCache FileDigests => _fileDigests ??= new FileDigestCache(Path.Combine(Directory, "files.json"));
+    public FileDigestCache FileDigests =>
+        LazyInitializer.EnsureInitialized(ref _fileDigests, () => new FileDigestCache(Path.Combine(Directory, "files.json")));
 
     /// <summary>The record of <paramref name="key"/>, marked as used now; null when there is none (or it cannot be read).</summary>
     public CacheRecord? Find(Digest key)

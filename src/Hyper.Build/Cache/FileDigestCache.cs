@@ -23,6 +23,13 @@ public sealed class FileDigestCache(string path)
     /// <summary>How long an entry no build used is kept.</summary>
     public const int RetentionDays = 30;
 
+    /// <summary>
+    /// A file changed this recently before it was hashed is hashed again next time, not remembered: file systems
+    /// with coarse timestamps (1 s on ext4 with small inodes, FAT, some NFS) would give a rewrite of the same size
+    /// within one tick the same status, as git treats its "racily clean" entries.
+    /// </summary>
+    private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
+
     private readonly Lock _lock = new();
     private Dictionary<string, FileDigestEntry>? _entries;
     private bool _changed;
@@ -71,6 +78,7 @@ public sealed class FileDigestCache(string path)
             }
         }
 
+        var hashingStarted = DateTimeOffset.UtcNow;
         Digest digest;
         var content = File.OpenRead(hostPath);
         await using (content.ConfigureAwait(false))
@@ -78,8 +86,10 @@ public sealed class FileDigestCache(string path)
             digest = await Digest.ComputeAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        // A file written while it was read may have been hashed half old, half new: used this once, not remembered.
-        if (LinuxFiles.TryLstat(hostPath) is { } after && FileDigestEntry.Of(status, digest, today).Matches(after))
+        // A file written while it was read may have been hashed half old, half new, and one changed just before may
+        // change again unseen: used this once, not remembered.
+        var settled = status.ChangeTime < hashingStarted - RacyWindow && status.ModificationTime < hashingStarted - RacyWindow;
+        if (settled && LinuxFiles.TryLstat(hostPath) is { } after && FileDigestEntry.Of(status, digest, today).Matches(after))
         {
             lock (_lock)
             {

@@ -76,7 +76,7 @@ public sealed class ImportedCache
                 }
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // Missing from the registry, cut off, damaged: the step runs instead, as with no cache at all.
             return false;

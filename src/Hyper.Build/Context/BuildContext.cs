@@ -25,6 +25,9 @@ public sealed partial class BuildContext : IDisposable
     /// <summary>The context directory on disk (a temporary one for a tarball).</summary>
     public string Root { get; }
 
+    /// <summary>True when the context was unpacked from a tarball into a directory of its own, deleted with it.</summary>
+    public bool IsTemporary => ownedDirectory is not null;
+
     /// <summary>The Dockerfile's full path. For a directory context it may lie outside <see cref="Root"/>; it is read whatever .dockerignore says.</summary>
     public string DockerfilePath { get; }
 

@@ -67,7 +67,7 @@ internal sealed partial class BuildSession
                         // Taken literally, as the mount takes it: "d[1]" is a name, not a pattern.
                         var path = LexicalPath.Clean("/" + (mount.Source ?? string.Empty)).TrimStart('/');
                         var from = i < step.Sources.Count ? step.Sources[i] : null;
-                        var content = await SourceKeyAsync(from, state.Platform, run, files => FileCopier.DigestPathAsync(files, path, builder.Cache.FileDigests, cancellationToken), cancellationToken)
+                        var content = await SourceKeyAsync(from, state.Platform, run, files => FileCopier.DigestPathAsync(files, path, FileDigests, cancellationToken), cancellationToken)
                             .ConfigureAwait(false);
                         if (content is null)
                         {
@@ -156,7 +156,13 @@ internal sealed partial class BuildSession
     }
 
     private Func<IFileSource, Task<Digest?>> CopiedContent(CopyOperation operation, CancellationToken cancellationToken) =>
-        files => FileCopier.DigestSourcesAsync(operation, files, builder.Cache.FileDigests, cancellationToken);
+        files => FileCopier.DigestSourcesAsync(operation, files, FileDigests, cancellationToken);
+
+    /// <summary>
+    /// The digests of files hashed before, except for a context unpacked from a tarball: its files are at a new
+    /// path every build, so remembering them would only grow the cache.
+    /// </summary>
+    private FileDigestCache? FileDigests => request.Context.IsTemporary ? null : builder.Cache.FileDigests;
 
     /// <summary>
     /// Whether steps of <paramref name="stage"/> may be taken from the cache: not with <c>--no-cache</c>, nor when
@@ -190,7 +196,10 @@ internal sealed partial class BuildSession
         {
             foreach (var imported in request.CacheImports)
             {
-                if (imported.Find(key) is { } found && await imported.TryCopyLayerAsync(found, builder.Images.Layout, cancellationToken).ConfigureAwait(false))
+                // Keys include the compression, so a record of another compression is forged or damaged.
+                if (imported.Find(key) is { } found
+                    && (found.Layer is null || MediaTypes.LayerCompressionOf(found.Layer.MediaType) == request.Compression)
+                    && await imported.TryCopyLayerAsync(found, builder.Images.Layout, cancellationToken).ConfigureAwait(false))
                 {
                     builder.Cache.Add(found);
                     record = found;

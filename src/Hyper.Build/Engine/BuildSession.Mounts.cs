@@ -82,7 +82,7 @@ internal sealed partial class BuildSession
             case MountType.Cache when index < step.Sources.Count && step.Sources[index] is { Kind: not ContentSourceKind.Scratch } seed:
                 // from=: the cache starts as a copy of source= in that stage, image or context.
                 var path = LexicalPath.Clean("/" + (mount.Source ?? string.Empty)).TrimStart('/');
-                var seedKey = await SourceKeyAsync(seed, state.Platform, run, files => FileCopier.DigestPathAsync(files, path, builder.Cache.FileDigests, cancellationToken), cancellationToken)
+                var seedKey = await SourceKeyAsync(seed, state.Platform, run, files => FileCopier.DigestPathAsync(files, path, FileDigests, cancellationToken), cancellationToken)
                     .ConfigureAwait(false);
                 await WithFileSourceAsync(seed, state.Platform, run, async source =>
                 {
@@ -162,7 +162,9 @@ internal sealed partial class BuildSession
         var id = string.IsNullOrEmpty(mount.Id) ? target : mount.Id;
         if (seed is not null)
         {
-            id = $"{id}@{seed.Key?.ToString() ?? "unknown"}";
+            // The seed's content and path: a cache seeded from other files is another cache. Unknown content
+            // (never the case for stages and images) gets a cache of its own each time.
+            id = $"{id}@{seed.Key?.ToString() ?? Guid.NewGuid().ToString("N")}:{seed.Path}";
         }
 
         var caches = Path.Combine(Path.GetDirectoryName(builder.Snapshots.Directory)!, "cache");

@@ -71,7 +71,14 @@ internal sealed partial class BuildSession(Builder builder, BuildRequest request
         finally
         {
             // Kept even when a step failed: the files hashed before it are still unchanged for the next try.
-            builder.Cache.FileDigests.Save();
+            // Only a speed-up: failing to save it must not hide the build's own outcome.
+            try
+            {
+                builder.Cache.FileDigests.Save();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
         }
 
         return await ExportAsync(await StageAsync(plan.Target.Index).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);

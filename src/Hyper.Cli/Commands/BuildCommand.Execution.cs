@@ -107,7 +107,7 @@ public static partial class BuildCommand
         };
 
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
-        using var inUse = root.LockForUse();
+        using var inUse = await root.LockForUseAsync(cancellationToken).ConfigureAwait(false);
         // Base images from private registries pull with what hyperbuild login (or docker/podman login) kept.
         var clientOptions = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.FromEnvironment() };
         foreach (var registry in arguments.InsecureRegistries)

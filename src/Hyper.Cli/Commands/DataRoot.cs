@@ -74,19 +74,19 @@ internal sealed class DataRoot : IDisposable
 
     /// <summary>
     /// The lock builds, pulls and runs hold shared while they work: blobs and unpacked layers they are about to
-    /// name are not referenced yet, so garbage collection (<see cref="LockForCollection"/>) must wait for them.
+    /// name are not referenced yet, so garbage collection (<see cref="LockForCollectionAsync"/>) must wait for them.
     /// </summary>
-    public AdvisoryLock LockForUse() => AdvisoryLock.AcquireShared(LockPath);
+    public Task<AdvisoryLock> LockForUseAsync(CancellationToken cancellationToken) => AdvisoryLock.AcquireSharedAsync(LockPath, cancellationToken);
 
-    /// <summary><see cref="LockForUse()"/> for commands that open only the image store (pull).</summary>
-    public static AdvisoryLock LockForUse(ParseResult parse)
+    /// <summary><see cref="LockForUseAsync(CancellationToken)"/> for commands that open only the image store (pull, push).</summary>
+    public static Task<AdvisoryLock> LockForUseAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var directory = System.IO.Directory.CreateDirectory(DirectoryOf(parse)).FullName;
-        return AdvisoryLock.AcquireShared(Path.Combine(directory, "lock"));
+        return AdvisoryLock.AcquireSharedAsync(Path.Combine(directory, "lock"), cancellationToken);
     }
 
     /// <summary>The exclusive lock rmi and prune hold while they delete: waits, saying so, while something else uses the root.</summary>
-    public AdvisoryLock LockForCollection(TextWriter error)
+    public async Task<AdvisoryLock> LockForCollectionAsync(TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(error);
         if (AdvisoryLock.TryAcquireExclusive(LockPath) is { } free)
@@ -95,7 +95,7 @@ internal sealed class DataRoot : IDisposable
         }
 
         error.WriteLine($"hyperbuild: waiting for the builds using {Directory} to finish");
-        return AdvisoryLock.AcquireExclusive(LockPath);
+        return await AdvisoryLock.AcquireExclusiveAsync(LockPath, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The exclusive lock, or null at once when anything uses the root: for collections that can wait for the next build.</summary>

@@ -32,7 +32,7 @@ public static class PruneCommand
             }
 
             using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
-            using var collecting = root.LockForCollection(parse.InvocationConfiguration.Error);
+            using var collecting = await root.LockForCollectionAsync(parse.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
             var result = await root.Cache.PruneAsync(root.Images, root.Snapshots, keep, cancellationToken).ConfigureAwait(false);
             var mounts = 0;
             if (parse.GetValue(all))

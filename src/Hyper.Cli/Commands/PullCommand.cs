@@ -39,7 +39,7 @@ public static class PullCommand
             var source = name is null ? location : ImageLocation.ForRegistry(name);
             using var locations = new ImageLocations(transfer.CreateClient(parse, source));
             var content = await locations.OpenSourceAsync(source, cancellationToken).ConfigureAwait(false);
-            using var inUse = directory is null ? DataRoot.LockForUse(parse) : null;
+            using var inUse = directory is null ? await DataRoot.LockForUseAsync(parse, cancellationToken).ConfigureAwait(false) : null;
             var destination = directory is null
                 ? new ImageStoreDestination(await DataRoot.OpenImagesAsync(parse, cancellationToken).ConfigureAwait(false), [name!])
                 : (Distribution.Destinations.IImageDestination)new RootFilesystemDestination(directory);

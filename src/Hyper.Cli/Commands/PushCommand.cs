@@ -26,6 +26,7 @@ public static class PushCommand
         command.SetAction((parse, cancellationToken) => ImageCommandAction.RunAsync(parse, async () =>
         {
             var name = parse.GetValue(image)!;
+            using var inUse = await DataRoot.LockForUseAsync(parse, cancellationToken).ConfigureAwait(false);
             var store = await DataRoot.OpenImagesAsync(parse, cancellationToken).ConfigureAwait(false);
             var stored = await store.FindAsync(name, cancellationToken).ConfigureAwait(false)
                 ?? throw new KeyNotFoundException($"no such image in the local store: {name} (hyperbuild images lists them)");

@@ -14,7 +14,7 @@ public static class RmiCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
-            using var collecting = root.LockForCollection(error);
+            using var collecting = await root.LockForCollectionAsync(error, cancellationToken).ConfigureAwait(false);
             var failed = false;
 
             // The build cache's layers stay: a rebuild reuses them although no image names them any more.

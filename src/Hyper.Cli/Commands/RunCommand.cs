@@ -28,7 +28,7 @@ public static class RunCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
-            using var inUse = root.LockForUse();
+            using var inUse = await root.LockForUseAsync(cancellationToken).ConfigureAwait(false);
             var name = parse.GetValue(image)!;
             var stored = await root.Images.FindAsync(name, cancellationToken).ConfigureAwait(false);
             if (stored is null)

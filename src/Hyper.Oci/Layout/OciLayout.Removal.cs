@@ -58,7 +58,7 @@ public sealed partial class OciLayout
         await _indexLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var updating = OperatingSystem.IsWindows() ? null : AdvisoryLock.AcquireExclusive(Path);
+            using var updating = OperatingSystem.IsWindows() ? null : await AdvisoryLock.AcquireExclusiveAsync(Path, cancellationToken).ConfigureAwait(false);
             var index = await ReadIndexAsync(cancellationToken).ConfigureAwait(false);
             var kept = index.Manifests.Where(d => !match(d)).ToList();
             if (kept.Count == index.Manifests.Count)

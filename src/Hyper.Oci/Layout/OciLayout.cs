@@ -319,7 +319,7 @@ public sealed partial class OciLayout
         await _indexLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var updating = OperatingSystem.IsWindows() ? null : AdvisoryLock.AcquireExclusive(Path);
+            using var updating = OperatingSystem.IsWindows() ? null : await AdvisoryLock.AcquireExclusiveAsync(Path, cancellationToken).ConfigureAwait(false);
             var index = await ReadIndexAsync(cancellationToken).ConfigureAwait(false);
             if (tag is null && index.Manifests.FirstOrDefault(d => d.Digest == descriptor.Digest) is { } listed)
             {

@@ -228,7 +228,7 @@ public sealed class OciLayoutTests : IDisposable
         var image = await TestImages.WriteAsync(layout, tag: null);
 
         Task tagging;
-        using (AdvisoryLock.AcquireExclusive(layout.Path))
+        using (await AdvisoryLock.AcquireExclusiveAsync(layout.Path))
         {
             // Another instance stands for another process: only the lock on the directory keeps them apart.
             var other = await OciLayout.OpenAsync(layout.Path);

@@ -91,11 +91,11 @@ public sealed class ImagePusherTests(RegistryFixture fixture) : IClassFixture<Re
         var pusher = new ImagePusher(_client);
         var content = new LayoutImageContent(source, image.Manifest);
         await pusher.PushAsync(content, Reference.Parse($"{proxy.HostAndPort}/push/again:v1"));
-        proxy.Requests.Clear();
+        await proxy.ClearRequestsAsync();
 
         await pusher.PushAsync(content, Reference.Parse($"{proxy.HostAndPort}/push/again:v2"));
 
-        var requests = proxy.Requests.ToList();
+        var requests = (await proxy.SettledRequestsAsync()).ToList();
         Assert.Equal(3, requests.Count(r => r.Method == "HEAD" && r.Target.Contains("/blobs/", StringComparison.Ordinal)));
         Assert.DoesNotContain(requests, r => r.Target.Contains("/blobs/uploads/", StringComparison.Ordinal));
         Assert.Single(requests, r => r.Method == "PUT" && r.Target.EndsWith("/manifests/v2", StringComparison.Ordinal));
@@ -110,13 +110,13 @@ public sealed class ImagePusherTests(RegistryFixture fixture) : IClassFixture<Re
         var pusher = new ImagePusher(_client);
         var origin = Reference.Parse($"{proxy.HostAndPort}/push/mount-origin:v1");
         await pusher.PushAsync(new LayoutImageContent(source, image.Manifest), origin);
-        proxy.Requests.Clear();
+        await proxy.ClearRequestsAsync();
 
         var pushed = await pusher.PushAsync(
             new RegistryRepositoryContent(new LayoutImageContent(source, image.Manifest), origin),
             Reference.Parse($"{proxy.HostAndPort}/push/mount-target:v1"));
 
-        var requests = proxy.Requests.ToList();
+        var requests = (await proxy.SettledRequestsAsync()).ToList();
         var mounts = requests.Where(r => r.Method == "POST" && r.Target.Contains("mount=", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, mounts.Count);
         Assert.All(mounts, m => Assert.Equal(201, m.Status));
@@ -154,7 +154,7 @@ public sealed class ImagePusherTests(RegistryFixture fixture) : IClassFixture<Re
 
         await new ImagePusher(client).PushAsync(new LayoutImageContent(source, manifest), Reference.Parse($"{proxy.HostAndPort}/push/chunked:v1"));
 
-        var patches = proxy.Requests.Where(r => r.Method == "PATCH").ToList();
+        var patches = (await proxy.SettledRequestsAsync()).Where(r => r.Method == "PATCH").ToList();
         Assert.Equal((int)((large.Size + chunk - 1) / chunk), patches.Count);
         Assert.Equal(large.Size, patches.Sum(p => p.BodyBytes));
         Assert.Equal($"0-{chunk - 1}", patches[0].ContentRange);

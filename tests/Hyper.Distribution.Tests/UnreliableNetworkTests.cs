@@ -36,12 +36,12 @@ public sealed class UnreliableNetworkTests(RegistryFixture fixture) : IClassFixt
 
         await new ImagePusher(_client).PushAsync(new LayoutImageContent(source, manifest), Reference.Parse($"{proxy.HostAndPort}/faults/upload:v1"));
 
-        var patches = proxy.Requests.Where(r => r.Method == "PATCH").ToList();
+        var patches = (await proxy.SettledRequestsAsync()).Where(r => r.Method == "PATCH").ToList();
         Assert.Equal("0-99999", patches[0].ContentRange);
         Assert.StartsWith("100000-", patches[1].ContentRange, StringComparison.Ordinal);
         // Only the rest went again: the registry received every byte exactly once.
         Assert.Equal(large.Size, patches.Sum(p => p.BodyBytes));
-        Assert.Single(proxy.Requests, r => r.Method == "GET" && r.Target.Contains("/blobs/uploads/", StringComparison.Ordinal));
+        Assert.Single(await proxy.SettledRequestsAsync(), r => r.Method == "GET" && r.Target.Contains("/blobs/uploads/", StringComparison.Ordinal));
         await AssertPullsIdenticalAsync(source, manifest, Reference.Parse($"{Registry.HostAndPort}/faults/upload:v1"));
     }
 
@@ -57,7 +57,7 @@ public sealed class UnreliableNetworkTests(RegistryFixture fixture) : IClassFixt
 
         await AssertPullsIdenticalAsync(source, manifest, Reference.Parse($"{proxy.HostAndPort}/faults/download:v1"));
 
-        var gets = proxy.Requests.Where(r => r.Method == "GET" && r.Target.EndsWith(large.Digest.ToString(), StringComparison.Ordinal)).ToList();
+        var gets = (await proxy.SettledRequestsAsync()).Where(r => r.Method == "GET" && r.Target.EndsWith(large.Digest.ToString(), StringComparison.Ordinal)).ToList();
         Assert.Equal(2, gets.Count);
         Assert.Equal(300_000, gets[0].ResponseBytes);
         // A cut connection loses what was still in flight, so the client resumes from what it had received
@@ -80,8 +80,8 @@ public sealed class UnreliableNetworkTests(RegistryFixture fixture) : IClassFixt
         await AssertPullsIdenticalAsync(source, manifest, reference);
 
         Assert.Equal(manifest.Digest, pushed.Digest);
-        Assert.Contains(proxy.Requests, r => r.Status == 503);
-        Assert.Contains(proxy.Requests, r => r.Status == 429);
+        Assert.Contains(await proxy.SettledRequestsAsync(), r => r.Status == 503);
+        Assert.Contains(await proxy.SettledRequestsAsync(), r => r.Status == 429);
     }
 
     [Fact]

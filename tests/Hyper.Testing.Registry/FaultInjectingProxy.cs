@@ -42,8 +42,10 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     /// <summary>Every n-th request is answered by the proxy with 503 or 429 (alternately) instead of the registry; 0 for never.</summary>
     public int FailEvery { get; set; }
 
-    /// <summary>What reached the registry (or was answered by the proxy), in order.</summary>
-    public ConcurrentQueue<ForwardedRequest> Requests { get; } = new();
+    private readonly ConcurrentQueue<ForwardedRequest> _requests = new();
+
+    /// <summary>Requests being handled: one is recorded only after its response went out, so the client can see it first.</summary>
+    private int _inFlight;
 
     public static async Task<FaultInjectingProxy> StartAsync(RunningRegistry registry)
     {
@@ -66,7 +68,42 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         _upstream.Dispose();
     }
 
+    /// <summary>
+    /// What reached the registry (or was answered by the proxy), in order, once every request that has arrived
+    /// is recorded: a client that has its response may otherwise look before the proxy wrote its record.
+    /// </summary>
+    public async Task<IReadOnlyList<ForwardedRequest>> SettledRequestsAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Volatile.Read(ref _inFlight) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        return [.. _requests];
+    }
+
+    /// <summary>Forgets the requests so far, once they are all recorded (see <see cref="SettledRequestsAsync"/>).</summary>
+    public async Task ClearRequestsAsync()
+    {
+        await SettledRequestsAsync();
+        _requests.Clear();
+    }
+
     private async Task ForwardAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await ForwardRecordedAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task ForwardRecordedAsync(HttpContext context)
     {
         var method = context.Request.Method;
         var target = context.Request.Path + context.Request.QueryString;
@@ -76,7 +113,7 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         if (FailEvery > 0 && count % FailEvery == 0)
         {
             var busy = count / FailEvery % 2 == 1;
-            Requests.Enqueue(new ForwardedRequest(method, target, contentRange, range, 0, 0, busy ? 503 : 429));
+            _requests.Enqueue(new ForwardedRequest(method, target, contentRange, range, 0, 0, busy ? 503 : 429));
             context.Response.StatusCode = busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests;
             context.Response.Headers.RetryAfter = busy ? "0" : "1";
             return;
@@ -116,7 +153,7 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         using var response = await _upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
         if (cutUpload)
         {
-            Requests.Enqueue(new ForwardedRequest(method, target, contentRange, range, body.Length, 0, (int)response.StatusCode));
+            _requests.Enqueue(new ForwardedRequest(method, target, contentRange, range, body.Length, 0, (int)response.StatusCode));
             context.Abort();
             return;
         }
@@ -135,7 +172,7 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
             ? DropDownloadAfter!.Value
             : long.MaxValue;
         var sent = await CopyAsync(await response.Content.ReadAsStreamAsync(context.RequestAborted), context.Response, limit, context.RequestAborted);
-        Requests.Enqueue(new ForwardedRequest(method, target, contentRange, range, body.Length, sent, (int)response.StatusCode));
+        _requests.Enqueue(new ForwardedRequest(method, target, contentRange, range, body.Length, sent, (int)response.StatusCode));
         if (limit != long.MaxValue)
         {
             context.Abort();

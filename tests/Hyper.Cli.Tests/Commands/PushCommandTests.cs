@@ -24,7 +24,7 @@ public sealed class PushCommandTests(RegistryFixture fixture) : IClassFixture<Re
 
         await Hyperbuild.RunCheckedAsync("copy", "-q", $"docker://{proxy.HostAndPort}/mount/origin:v1", $"docker://{proxy.HostAndPort}/mount/target:v1");
 
-        var requests = proxy.Requests.ToList();
+        var requests = (await proxy.SettledRequestsAsync()).ToList();
         var mounts = requests.Where(r => r.Method == "POST" && r.Target.Contains("mount=", StringComparison.Ordinal)).ToList();
         Assert.Equal(image.Manifest.Blobs.Count(), mounts.Count);
         Assert.All(mounts, m => Assert.Equal(201, m.Status));

@@ -17,6 +17,7 @@ public sealed class BuildCache
 {
     private readonly string _records;
     private FileDigestCache? _fileDigests;
+    private int _added;
 
     /// <param name="directory">The cache's directory; created when missing.</param>
     public BuildCache(string directory)
@@ -55,10 +56,14 @@ public sealed class BuildCache
         return record is not null && record.Key == key ? record : null;
     }
 
+    /// <summary>True once this instance has stored a record: until then the cache cannot have grown.</summary>
+    public bool HasAdded => Volatile.Read(ref _added) > 0;
+
     /// <summary>Stores <paramref name="record"/>, replacing any record of the same key; written whole or not at all.</summary>
     public void Add(CacheRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        Interlocked.Increment(ref _added);
         var path = PathOf(record.Key);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(record, CacheJsonContext.Default.CacheRecord));

@@ -46,34 +46,31 @@ internal sealed partial class BuildSession
     }
 
     /// <summary>What a COPY or ADD instruction asks the file copier to do, in the stage's working directory.</summary>
-    private static CopyOperation CopyOperationOf(StageState state, Instruction instruction) => instruction switch
+    private static CopyOperation CopyOperationOf(StageState state, Instruction instruction)
     {
-        CopyInstruction copy => new CopyOperation
+        var (sources, contents, destination, chown, chmod, excludes) = instruction switch
         {
-            Sources = copy.Sources,
-            SourceContents = copy.SourceContents,
-            Destination = copy.Destination,
-            WorkingDirectory = state.WorkingDirectory,
-            Chown = copy.Chown,
-            Chmod = copy.Chmod,
-            Excludes = copy.Excludes,
-            Parents = copy.Parents,
-        },
-        AddInstruction add => new CopyOperation
+            CopyInstruction c => (c.Sources, c.SourceContents, c.Destination, c.Chown, c.Chmod, c.Excludes),
+            AddInstruction a => (a.Sources, a.SourceContents, a.Destination, a.Chown, a.Chmod, a.Excludes),
+            _ => throw new InvalidOperationException("not a COPY or ADD"),
+        };
+        var operation = new CopyOperation
         {
-            Sources = add.Sources,
-            SourceContents = add.SourceContents,
-            Destination = add.Destination,
+            Sources = sources,
+            SourceContents = contents,
+            Destination = destination,
             WorkingDirectory = state.WorkingDirectory,
-            Chown = add.Chown,
-            Chmod = add.Chmod,
-            Excludes = add.Excludes,
-            IsAdd = true,
-            Checksum = add.Checksum,
-            Unpack = add.Unpack,
-        },
-        _ => throw new InvalidOperationException("not a COPY or ADD"),
-    };
+            Chown = chown,
+            Chmod = chmod,
+            Excludes = excludes,
+        };
+        return instruction switch
+        {
+            CopyInstruction copy => operation with { Parents = copy.Parents },
+            AddInstruction add => operation with { IsAdd = true, Checksum = add.Checksum, Unpack = add.Unpack },
+            _ => operation,
+        };
+    }
 
     /// <summary>WORKDIR's effect on the config: relative paths build on the current directory.</summary>
     private static void ApplyWorkdir(StageState state, WorkdirInstruction workdir) =>

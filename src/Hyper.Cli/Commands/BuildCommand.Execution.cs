@@ -220,8 +220,9 @@ public static partial class BuildCommand
     /// <summary>Prunes the least recently used cache once the cache holds more than its limit (<see cref="DataRoot.CacheLimit"/>).</summary>
     private static async Task KeepCacheUnderLimitAsync(DataRoot root, TextWriter error, CancellationToken cancellationToken)
     {
+        // A build that took every step from the cache stored nothing: no need to read every record to measure it.
         var limit = root.CacheLimit;
-        if (root.Cache.Size() <= limit)
+        if (!root.Cache.HasAdded || root.Cache.Size() <= limit)
         {
             return;
         }

@@ -76,32 +76,32 @@ internal sealed class DataRoot : IDisposable
     /// The lock builds, pulls and runs hold shared while they work: blobs and unpacked layers they are about to
     /// name are not referenced yet, so garbage collection (<see cref="LockForCollectionAsync"/>) must wait for them.
     /// </summary>
-    public Task<AdvisoryLock> LockForUseAsync(CancellationToken cancellationToken) => AdvisoryLock.AcquireSharedAsync(LockPath, cancellationToken);
+    public Task<AdvisoryLock> LockForUseAsync(CancellationToken cancellationToken) => AdvisoryLock.AcquireSharedAsync(LockPathOf(Directory), cancellationToken);
 
     /// <summary><see cref="LockForUseAsync(CancellationToken)"/> for commands that open only the image store (pull, push).</summary>
     public static Task<AdvisoryLock> LockForUseAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var directory = System.IO.Directory.CreateDirectory(DirectoryOf(parse)).FullName;
-        return AdvisoryLock.AcquireSharedAsync(Path.Combine(directory, "lock"), cancellationToken);
+        return AdvisoryLock.AcquireSharedAsync(LockPathOf(directory), cancellationToken);
     }
 
     /// <summary>The exclusive lock rmi and prune hold while they delete: waits, saying so, while something else uses the root.</summary>
     public async Task<AdvisoryLock> LockForCollectionAsync(TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (AdvisoryLock.TryAcquireExclusive(LockPath) is { } free)
+        if (AdvisoryLock.TryAcquireExclusive(LockPathOf(Directory)) is { } free)
         {
             return free;
         }
 
         error.WriteLine($"hyperbuild: waiting for the builds using {Directory} to finish");
-        return await AdvisoryLock.AcquireExclusiveAsync(LockPath, cancellationToken).ConfigureAwait(false);
+        return await AdvisoryLock.AcquireExclusiveAsync(LockPathOf(Directory), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The exclusive lock, or null at once when anything uses the root: for collections that can wait for the next build.</summary>
-    public AdvisoryLock? TryLockForCollection() => AdvisoryLock.TryAcquireExclusive(LockPath);
+    public AdvisoryLock? TryLockForCollection() => AdvisoryLock.TryAcquireExclusive(LockPathOf(Directory));
 
-    private string LockPath => Path.Combine(Directory, "lock");
+    private static string LockPathOf(string root) => Path.Combine(root, "lock");
 
     /// <summary>Where RUN --mount=type=cache directories are kept.</summary>
     public string CacheMountDirectory => Path.Combine(Directory, "cache");

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Hyper.Build.Dockerfile.Instructions;
+
 namespace Hyper.Cli.Output;
 
 /// <summary>Sizes for people: binary units (KiB, MiB, …) with one decimal, as docker prints them.</summary>
@@ -7,30 +9,12 @@ public static class ByteSize
 {
     private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB"];
 
-    /// <summary>
-    /// A size as docker's <c>--keep-storage</c> takes it: a number with an optional unit B, K/KB/KiB, M/MB/MiB,
-    /// G/GB/GiB or T/TB/TiB, any case; units are powers of 1024 as in docker's RAMInBytes.
-    /// </summary>
+    /// <summary>A size as docker's <c>--keep-storage</c> takes it (see <see cref="RamSize"/>), e.g. <c>10GB</c>.</summary>
     /// <exception cref="FormatException">Not such a size.</exception>
-    public static long Parse(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var trimmed = text.Trim();
-        var split = 0;
-        while (split < trimmed.Length && (char.IsAsciiDigit(trimmed[split]) || trimmed[split] == '.'))
-        {
-            split++;
-        }
-
-        var unit = trimmed[split..].Trim().ToUpperInvariant().TrimEnd('B').TrimEnd('I');
-        var power = unit switch { "" => 0, "K" => 1, "M" => 2, "G" => 3, "T" => 4, _ => -1 };
-        if (split == 0 || power < 0 || !double.TryParse(trimmed[..split], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-        {
-            throw new FormatException($"invalid size \"{text}\": use a number with an optional unit, e.g. 512MB or 10GB");
-        }
-
-        return (long)(number * Math.Pow(1024, power));
-    }
+    public static long Parse(string text) =>
+        RamSize.TryParse(text?.Trim(), out var bytes)
+            ? bytes
+            : throw new FormatException($"invalid size \"{text}\": use a number with an optional unit, e.g. 512MB or 10GB");
 
     public static string Format(long bytes)
     {

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Hyper.Build.Dockerfile.Instructions;
 
@@ -8,7 +6,7 @@ namespace Hyper.Build.Dockerfile.Instructions;
 /// Reads one <c>--mount</c> value (<c>type=cache,target=/root/.cache,sharing=locked</c>): comma-separated
 /// fields, quoted like CSV, each value expanded before it is checked, with BuildKit's rules and messages.
 /// </summary>
-public static partial class RunMountReader
+public static class RunMountReader
 {
     private static readonly string[] Keys =
     [
@@ -217,26 +215,8 @@ public static partial class RunMountReader
         throw new FormatException($"invalid value {value} for {key}");
     }
 
-    // docker/go-units RAMInBytes: a number, an optional space, an optional binary unit letter, "i" and "b" optional.
-    private static long ParseSize(string key, string value)
-    {
-        var match = SizePattern().Match(value);
-        if (!match.Success || !double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-        {
-            throw new FormatException($"invalid value for {key}: {value}");
-        }
-
-        var multiplier = match.Groups[2].Value.ToLowerInvariant() switch
-        {
-            "k" => 1L << 10,
-            "m" => 1L << 20,
-            "g" => 1L << 30,
-            "t" => 1L << 40,
-            "p" => 1L << 50,
-            _ => 1L,
-        };
-        return (long)(number * multiplier);
-    }
+    private static long ParseSize(string key, string value) =>
+        RamSize.TryParse(value, out var bytes) ? bytes : throw new FormatException($"invalid value for {key}: {value}");
 
     // CSV as go-csvvalue reads it: a field that starts with a quote runs to the closing quote, "" inside it is a quote.
     private static List<string> SplitFields(string specification)
@@ -291,7 +271,4 @@ public static partial class RunMountReader
 
         return fields;
     }
-
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$")]
-    private static partial Regex SizePattern();
 }

@@ -79,12 +79,7 @@ public sealed class FileDigestCache(string path)
         }
 
         var hashingStarted = DateTimeOffset.UtcNow;
-        Digest digest;
-        var content = File.OpenRead(hostPath);
-        await using (content.ConfigureAwait(false))
-        {
-            digest = await Digest.ComputeAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
+        var digest = await ComputeAsync(hostPath, cancellationToken).ConfigureAwait(false);
 
         // A file written while it was read may have been hashed half old, half new, and one changed just before may
         // change again unseen: used this once, not remembered.
@@ -99,6 +94,16 @@ public sealed class FileDigestCache(string path)
         }
 
         return digest;
+    }
+
+    /// <summary>The digest of a file's bytes, read now.</summary>
+    internal static async Task<Digest> ComputeAsync(string hostPath, CancellationToken cancellationToken)
+    {
+        var content = File.OpenRead(hostPath);
+        await using (content.ConfigureAwait(false))
+        {
+            return await Digest.ComputeAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private Dictionary<string, FileDigestEntry> Entries()

@@ -142,18 +142,7 @@ public sealed partial class FileCopier
             }
         }
 
-        private async Task<Digest> ContentDigestAsync(string path, FileStatus status, CancellationToken cancellationToken)
-        {
-            if (digests is not null)
-            {
-                return await digests.DigestAsync(path, status, cancellationToken).ConfigureAwait(false);
-            }
-
-            var content = File.OpenRead(path);
-            await using (content.ConfigureAwait(false))
-            {
-                return await Digest.ComputeAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-        }
+        private Task<Digest> ContentDigestAsync(string path, FileStatus status, CancellationToken cancellationToken) =>
+            digests is not null ? digests.DigestAsync(path, status, cancellationToken) : FileDigestCache.ComputeAsync(path, cancellationToken);
     }
 }

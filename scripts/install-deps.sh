@@ -3,7 +3,7 @@
 # Needs root (or sudo); no prompts.
 set -euo pipefail
 
-packages=(skopeo umoci podman runc busybox-static curl bzip2 xz-utils zstd docker-registry apache2-utils openssh-client)
+packages=(skopeo umoci podman runc crun busybox-static python3 curl bzip2 xz-utils zstd docker-registry apache2-utils openssh-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -227,6 +227,26 @@ public sealed class FilesystemBlobStoreTests : BlobStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task The_temp_file_of_a_put_in_progress_is_kept_however_long_its_body_takes()
+    {
+        var store = new FilesystemBlobStore(_root.Path);
+        var content = GeneratedStream.Bytes(4096);
+        var digest = Digest.Compute(content.Concat(content).ToArray());
+        var pending = new BlockingStream(content);
+        var put = store.PutAsync(digest, pending, CancellationToken.None);
+        await pending.FirstReadDone;
+        var temp = Assert.Single(Directory.GetFiles(_root.Combine("tmp")));
+        File.SetLastWriteTimeUtc(temp, DateTime.UtcNow.AddHours(-2));
+
+        var removed = await store.RemoveAbandonedWritesAsync(CancellationToken.None);
+        pending.Release();
+        await put;
+
+        Assert.Equal(0, removed);
+        Assert.Equal(2 * content.Length, await store.GetSizeAsync(digest, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_store_opened_again_on_the_same_root_finds_blobs_and_uploads()
     {
         var content = "persisted"u8.ToArray();

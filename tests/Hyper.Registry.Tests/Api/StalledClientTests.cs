@@ -69,7 +69,12 @@ public sealed class StalledClientTests
     [Fact]
     public async Task Connections_beyond_http_maxconnections_are_closed_on_arrival()
     {
-        await using var registry = await StartAsync(options => options.Http.MaxConnections = 2);
+        // A long read timeout: the held connections send no request, and must outlive the test's polling.
+        await using var registry = await StartAsync(options =>
+        {
+            options.Http.MaxConnections = 2;
+            options.Http.Timeout.Read = "1m";
+        });
         using var holder1 = new TcpClient();
         using var holder2 = new TcpClient();
         await holder1.ConnectAsync(registry.BaseAddress.Host, registry.BaseAddress.Port);

@@ -21,9 +21,7 @@ public static class RegistryHost
         {
             kestrel.AddServerHeader = false;
 
-            // Blobs are streamed to disk, never buffered: there is no reason to cap their size here.
-            kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Limits.MinRequestBodyDataRate = null;
+            HttpLimits.Apply(options.Http, kestrel.Limits);
 
             // Plain HTTP/1.1: HTTP/2 needs TLS negotiation, which registry clients only use with TLS.
             kestrel.Listen(listen.Address, listen.Port, endpoint => endpoint.Protocols = HttpProtocols.Http1);

@@ -10,6 +10,22 @@ public sealed partial class RegistryEndpoints
     private async Task GetBlobAsync(HttpContext context, RegistryRoute route, CancellationToken cancellationToken)
     {
         var digest = ParseDigest(route.Reference, RegistryErrorCode.BlobUnknown);
+        try
+        {
+            await SendBlobAsync(context, route, digest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException) when (!context.Response.HasStarted)
+        {
+            // Deleted (garbage collection, another replica) between finding the blob and opening its file.
+            throw new RegistryException(
+                RegistryErrorCode.BlobUnknown,
+                $"blob {digest} was removed from storage while being fetched",
+                ErrorDetail.Of("digest", digest.ToString()));
+        }
+    }
+
+    private async Task SendBlobAsync(HttpContext context, RegistryRoute route, Digest digest, CancellationToken cancellationToken)
+    {
         var blob = await repositoryBlobs.OpenAsync(route.Repository, digest, cancellationToken).ConfigureAwait(false);
         context.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
 

@@ -9,5 +9,8 @@ public sealed partial class RegistryEndpoints
 
         [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "{Method} {Path}: client went away before the answer")]
         public static partial void ClientAborted(ILogger logger, string method, string path);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+        public static partial void RequestFailed(ILogger logger, string method, string path, Exception exception);
     }
 }

@@ -61,7 +61,19 @@ public sealed partial class RegistryEndpoints(
         }
         catch (BadHttpRequestException e)
         {
-            await WriteErrorAsync(context, new RegistryException(RegistryErrorCode.BlobUploadInvalid, $"bad request: {e.Message}")).ConfigureAwait(false);
+            // Kestrel's own refusals keep their status: 408 for a body that stalled below http.mindatarate.
+            var error = RegistryErrorCode.BlobUploadInvalid.WithStatus((System.Net.HttpStatusCode)e.StatusCode);
+            var message = e.StatusCode == StatusCodes.Status408RequestTimeout
+                ? $"the request body stalled: it arrived slower than {options.Http.MinDataRate} bytes/s (http.mindatarate) for longer than {options.Http.Timeout.Read} (http.timeout.read); send it again"
+                : $"bad request: {e.Message}";
+            await WriteErrorAsync(context, new RegistryException(error, message)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A failure of the registry itself (disk full, storage or database unavailable): still the spec's
+            // error body, with Distribution's code for it, so clients show the reason instead of a bare 500.
+            Log.RequestFailed(logger, context.Request.Method, context.Request.Path, e);
+            await WriteErrorAsync(context, new RegistryException(RegistryErrorCode.Unknown, $"the registry failed to answer: {e.Message}")).ConfigureAwait(false);
         }
     }
 

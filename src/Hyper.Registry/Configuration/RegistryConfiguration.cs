@@ -26,6 +26,11 @@ public static class RegistryConfiguration
         ["log.formatter"] = (o, v, _) => o.Log.Formatter = v,
         ["http.addr"] = (o, v, _) => o.Http.Addr = v,
         ["http.host"] = (o, v, _) => o.Http.Host = v,
+        ["http.timeout.read"] = (o, v, _) => o.Http.Timeout.Read = v,
+        ["http.timeout.write"] = (o, v, _) => o.Http.Timeout.Write = v,
+        ["http.timeout.idle"] = (o, v, _) => o.Http.Timeout.Idle = v,
+        ["http.mindatarate"] = (o, v, key) => o.Http.MinDataRate = ParseCount(v, key, "bytes per second"),
+        ["http.maxconnections"] = (o, v, key) => o.Http.MaxConnections = ParseCount(v, key, "connections"),
         ["storage.filesystem.rootdirectory"] = (o, v, _) => o.Storage.Filesystem.RootDirectory = v,
         ["storage.delete.enabled"] = (o, v, key) => o.Storage.Delete.Enabled = ParseBool(v, key),
         ["storage.maintenance.uploadpurging.enabled"] = (o, v, key) => o.Storage.Maintenance.UploadPurging.Enabled = ParseBool(v, key),
@@ -122,6 +127,12 @@ public static class RegistryConfiguration
         }
     }
 
+    /// <summary>A whole number, 0 or more.</summary>
+    private static long ParseCount(string value, string key, string unit) =>
+        long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
+            ? count
+            : throw new FormatException($"{key}: '{value}' is not a number of {unit} (0 or more)");
+
     /// <summary>Booleans as Go's strconv.ParseBool reads them, since Distribution's files were written for it.</summary>
     private static bool ParseBool(string value, string key) => value switch
     {
@@ -137,6 +148,9 @@ public static class RegistryConfiguration
             _ = ListenAddress.Parse(options.Http.Addr);
             _ = GoDuration.Parse(options.Storage.Maintenance.UploadPurging.Age);
             _ = GoDuration.Parse(options.Storage.Maintenance.UploadPurging.Interval);
+            _ = HttpLimits.TimeoutOf(options.Http.Timeout.Read, "http.timeout.read");
+            _ = HttpLimits.TimeoutOf(options.Http.Timeout.Write, "http.timeout.write");
+            _ = HttpLimits.TimeoutOf(options.Http.Timeout.Idle, "http.timeout.idle");
         }
         catch (FormatException e)
         {

@@ -64,10 +64,12 @@ public sealed class BlobUploads(IBlobStore blobs, IMetadataStore metadata, TimeP
     public async Task<long> AppendAsync(string repository, string uploadId, Stream content, long? rangeStart, long? rangeEnd, CancellationToken cancellationToken)
     {
         var upload = await GetAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
-        var state = _states.GetOrAdd(uploadId, _ => new UploadState());
-        await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var state = await EnterAsync(uploadId, cancellationToken).ConfigureAwait(false);
         try
         {
+            // Touched as the request starts, not only when it ends: a chunk that takes longer than the purge
+            // age to arrive must not make its upload look abandoned.
+            await metadata.TouchUploadAsync(uploadId, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             var size = await blobs.GetUploadSizeAsync(uploadId, cancellationToken).ConfigureAwait(false)
                 ?? throw UploadUnknown(uploadId);
             var offset = rangeStart ?? size;
@@ -109,10 +111,10 @@ public sealed class BlobUploads(IBlobStore blobs, IMetadataStore metadata, TimeP
     public async Task<long> CompleteAsync(string repository, string uploadId, Digest digest, Stream content, long? rangeStart, CancellationToken cancellationToken)
     {
         var upload = await GetAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
-        var state = _states.GetOrAdd(uploadId, _ => new UploadState());
-        await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var state = await EnterAsync(uploadId, cancellationToken).ConfigureAwait(false);
         try
         {
+            await metadata.TouchUploadAsync(uploadId, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             var size = await blobs.GetUploadSizeAsync(uploadId, cancellationToken).ConfigureAwait(false)
                 ?? throw UploadUnknown(uploadId);
             if (rangeStart is { } start && start != size)
@@ -132,7 +134,15 @@ public sealed class BlobUploads(IBlobStore blobs, IMetadataStore metadata, TimeP
 
             if (await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
             {
-                await blobs.CommitUploadAsync(uploadId, digest, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await blobs.CommitUploadAsync(uploadId, digest, cancellationToken).ConfigureAwait(false);
+                }
+                catch (FileNotFoundException)
+                {
+                    // Removed under this request, e.g. by another replica's purging.
+                    throw UploadUnknown(uploadId);
+                }
             }
 
             await metadata.LinkBlobAsync(repository, digest, size, cancellationToken).ConfigureAwait(false);
@@ -156,12 +166,34 @@ public sealed class BlobUploads(IBlobStore blobs, IMetadataStore metadata, TimeP
     public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var expired = await metadata.ListUploadsTouchedBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
+        var purged = 0;
         foreach (var upload in expired)
         {
-            await ForgetAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+            // An upload a request is using is not abandoned, however old its last touch: removing it would
+            // dispose the running hash and the data under that request.
+            var state = _states.GetOrAdd(upload.Id, _ => new UploadState());
+            if (!state.Gate.Wait(0))
+            {
+                continue;
+            }
+
+            try
+            {
+                // A request may have finished, and touched the upload, since the list was read.
+                if (await metadata.GetUploadAsync(upload.Repository, upload.Id, cancellationToken).ConfigureAwait(false) is { } current
+                    && current.Touched < cutoff)
+                {
+                    await ForgetAsync(upload.Id, cancellationToken).ConfigureAwait(false);
+                    purged++;
+                }
+            }
+            finally
+            {
+                state.Gate.Release();
+            }
         }
 
-        return expired.Count;
+        return purged;
     }
 
     /// <summary>The <c>Range</c> and <c>Docker-Upload-UUID</c> headers that tell a client where an upload stands.</summary>
@@ -172,7 +204,46 @@ public sealed class BlobUploads(IBlobStore blobs, IMetadataStore metadata, TimeP
         ["Docker-Upload-UUID"] = uploadId,
     };
 
+    /// <summary>
+    /// Takes the upload's gate without waiting. A second request for a busy upload is answered at once: its
+    /// offset is stale by the time the first finishes, and queueing it lets one client that trickles its
+    /// body hold every other request for the upload (and a connection each) for as long as it likes.
+    /// The 416 with the current Range is what the spec has a client recover from.
+    /// </summary>
+    private async Task<UploadState> EnterAsync(string uploadId, CancellationToken cancellationToken)
+    {
+        var state = _states.GetOrAdd(uploadId, _ => new UploadState());
+        if (state.Gate.Wait(0))
+        {
+            return state;
+        }
+
+        var size = await blobs.GetUploadSizeAsync(uploadId, cancellationToken).ConfigureAwait(false) ?? throw UploadUnknown(uploadId);
+        throw RangeInvalid(
+            uploadId,
+            size,
+            $"upload {uploadId} is in use by another request ({size} bytes so far); ask for the upload's status and send the next chunk from the length it reports");
+    }
+
+    /// <summary>Appends, answering the blob store's refusals as the spec's errors.</summary>
     private async Task<long> AppendHashedAsync(UploadRecord upload, UploadState state, long size, Stream content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AppendHashedToStoreAsync(upload, state, size, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UploadOffsetMismatchException e)
+        {
+            // Another process appended, or holds the upload: the client resumes from the length it is told.
+            throw RangeInvalid(upload.Id, e.CurrentLength, e.Message);
+        }
+        catch (FileNotFoundException)
+        {
+            throw UploadUnknown(upload.Id);
+        }
+    }
+
+    private async Task<long> AppendHashedToStoreAsync(UploadRecord upload, UploadState state, long size, Stream content, CancellationToken cancellationToken)
     {
         if (size == 0 && state.Hasher is null)
         {
@@ -199,7 +270,16 @@ public sealed class BlobUploads(IBlobStore blobs, IMetadataStore metadata, TimeP
 
     private async Task<Digest> HashStoredAsync(string uploadId, string algorithm, CancellationToken cancellationToken)
     {
-        var stream = await blobs.OpenUploadAsync(uploadId, cancellationToken).ConfigureAwait(false);
+        Stream stream;
+        try
+        {
+            stream = await blobs.OpenUploadAsync(uploadId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            throw UploadUnknown(uploadId);
+        }
+
         await using (stream.ConfigureAwait(false))
         {
             return await Digest.ComputeAsync(stream, algorithm, cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,9 @@ public sealed record RegistryErrorCode(string Code, HttpStatusCode Status, strin
     public static readonly RegistryErrorCode Denied = new("DENIED", HttpStatusCode.Forbidden, "requested access to the resource is denied");
     public static readonly RegistryErrorCode Unsupported = new("UNSUPPORTED", HttpStatusCode.MethodNotAllowed, "the operation is unsupported");
     public static readonly RegistryErrorCode TooManyRequests = new("TOOMANYREQUESTS", HttpStatusCode.TooManyRequests, "too many requests");
+
+    /// <summary>Not in the spec's table: Distribution's code for a failure of the registry itself.</summary>
+    public static readonly RegistryErrorCode Unknown = new("UNKNOWN", HttpStatusCode.InternalServerError, "unknown error");
     public static readonly RegistryErrorCode TagInvalid = new("TAG_INVALID", HttpStatusCode.BadRequest, "manifest tag did not match URI");
 
     /// <summary>The same code answered with another status, where an endpoint calls for one (e.g. 416, 413).</summary>

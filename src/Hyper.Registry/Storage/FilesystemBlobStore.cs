@@ -27,11 +27,18 @@ public sealed class FilesystemBlobStore : IBlobStore
     private const int FileBufferSize = 80 * 1024;
 
     /// <summary>
-    /// A temp file untouched this long belongs to a writer that died: a live one writes to it at the
-    /// pace of its request body, and the web server drops a request whose body stalls far sooner.
-    /// Younger files may belong to another store on the same root, so they are left alone.
+    /// A temp file nobody holds is abandoned once it is this old. A live writer holds its file's lock
+    /// from creation to the rename; the age only covers the instants around those two, when the file
+    /// exists unlocked.
     /// </summary>
-    private static readonly TimeSpan StaleTempFileAge = TimeSpan.FromHours(1);
+    private static readonly TimeSpan UnheldTempFileAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Without file locks (DOTNET_SYSTEM_IO_DISABLEFILELOCKING) a held file cannot be told from an
+    /// abandoned one: a temp file counts as abandoned once untouched this long, far beyond any stall the
+    /// web server lets a request body have.
+    /// </summary>
+    private static readonly TimeSpan UntouchedTempFileAge = TimeSpan.FromHours(1);
 
     private static readonly FileStreamOptions ReadOptions = new()
     {
@@ -63,7 +70,7 @@ public sealed class FilesystemBlobStore : IBlobStore
         _blobs = Directory.CreateDirectory(Path.Combine(RootDirectory, "blobs")).FullName;
         _uploads = Directory.CreateDirectory(Path.Combine(RootDirectory, "uploads")).FullName;
         _tmp = Directory.CreateDirectory(Path.Combine(RootDirectory, "tmp")).FullName;
-        RemoveStaleTempFiles();
+        RemoveAbandonedTempFiles();
     }
 
     /// <summary>The absolute root directory.</summary>
@@ -401,21 +408,63 @@ public sealed class FilesystemBlobStore : IBlobStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Only ever a temp file: invisible as a blob, and removed as stale at a later start.
+            // Only ever a temp file: invisible as a blob, and removed as abandoned by a later sweep.
         }
     }
 
-    private void RemoveStaleTempFiles()
+    public Task<int> RemoveAbandonedWritesAsync(CancellationToken cancellationToken)
     {
-        var staleBefore = DateTime.UtcNow - StaleTempFileAge;
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(RemoveAbandonedTempFiles());
+    }
+
+    /// <summary>
+    /// Removes temp files no writer holds: a put holds its temp file's lock (FileShare.None) until it
+    /// is renamed into place, in whichever process or store on this root it runs, so a file whose lock can
+    /// be taken belongs to a writer that died or was stopped without its cleanup.
+    /// </summary>
+    private int RemoveAbandonedTempFiles()
+    {
+        var lockingDisabled = IsFileLockingDisabled();
+        var abandonedBefore = DateTime.UtcNow - (lockingDisabled ? UntouchedTempFileAge : UnheldTempFileAge);
+        var removed = 0;
         foreach (var file in new DirectoryInfo(_tmp).EnumerateFiles())
         {
-            if (file.LastWriteTimeUtc < staleBefore)
+            if (file.LastWriteTimeUtc >= abandonedBefore)
+            {
+                continue;
+            }
+
+            if (lockingDisabled)
             {
                 DeleteIfPresent(file.FullName);
+                removed++;
+                continue;
+            }
+
+            try
+            {
+                // Deleted while its lock is held here (Unix allows it), so no writer can take it up in between.
+                using var unheld = new FileStream(file.FullName, FileMode.Open, FileAccess.Write, FileShare.None, bufferSize: 0);
+                File.Delete(file.FullName);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // Held by a live writer, or gone already.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to remove.
             }
         }
+
+        return removed;
     }
+
+    private static bool IsFileLockingDisabled() =>
+        (AppContext.TryGetSwitch("System.IO.DisableFileLocking", out var disabled) && disabled)
+        || Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING") is "1" or "true" or "TRUE" or "True";
 
     private string BlobPath(Digest digest)
     {

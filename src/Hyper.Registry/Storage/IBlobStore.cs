@@ -52,4 +52,10 @@ public interface IBlobStore
 
     /// <summary>Removes an upload's data; nothing happens when there is none.</summary>
     Task DeleteUploadAsync(string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes what writers that died (a killed process, a lost client) left behind, without touching what
+    /// live writers of any process hold; returns how many items went. Run at every upload purging interval.
+    /// </summary>
+    Task<int> RemoveAbandonedWritesAsync(CancellationToken cancellationToken);
 }

@@ -10,6 +10,21 @@ public sealed class BlobApiTests(RegistryFixture fixture) : IClassFixture<Regist
     private RunningRegistry Registry => fixture.Registry;
 
     [Fact]
+    public async Task A_failure_of_the_storage_itself_is_answered_with_an_oci_error_body()
+    {
+        await using var registry = await RunningRegistry.StartAsync();
+        var tmp = Path.Combine(registry.DataDirectory, "tmp");
+        Directory.Delete(tmp);
+        await File.WriteAllTextAsync(tmp, "a file where the temp directory should be");
+        var content = new byte[100];
+
+        using var response = await registry.SendAsync(HttpMethod.Post, $"/v2/broken/storage/blobs/uploads/?digest={Digest.Compute(content)}", content);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("UNKNOWN", await response.ErrorCodeAsync());
+    }
+
+    [Fact]
     public async Task Base_endpoint_answers_200_with_the_api_version_header()
     {
         using var response = await Registry.Client.GetAsync("/v2/");

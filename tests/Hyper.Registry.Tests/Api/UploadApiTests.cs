@@ -212,6 +212,22 @@ public sealed class UploadApiTests(RegistryFixture fixture) : IClassFixture<Regi
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
 
+    [Fact]
+    public async Task A_chunk_for_an_upload_another_process_is_appending_to_gets_416_with_the_current_range()
+    {
+        var location = await StartAsync(RegistryRequests.NewRepository());
+        using var first = await PatchAsync(location, new byte[1000], "0-999");
+        var uploadId = Guid.Parse(first.Header("Docker-Upload-UUID")).ToString("N");
+
+        // Another replica on the same storage holds the upload's lock while it appends.
+        using var otherReplica = new FileStream(Path.Combine(Registry.DataDirectory, "uploads", uploadId), FileMode.Open, FileAccess.Write, FileShare.None);
+        using var second = await PatchAsync(location, new byte[1000], "1000-1999");
+
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, second.StatusCode);
+        Assert.Equal("0-999", second.Header("Range"));
+        Assert.Equal("BLOB_UPLOAD_INVALID", await second.ErrorCodeAsync());
+    }
+
     private async Task<string> StartAsync(string repository)
     {
         using var response = await Registry.SendAsync(HttpMethod.Post, $"/v2/{repository}/blobs/uploads/");

@@ -147,4 +147,42 @@ public sealed class RegistryConfigurationTests
         Assert.Equal(IPAddress.Parse(address), listen.Address);
         Assert.Equal(port, listen.Port);
     }
+
+    [Fact]
+    public void Http_stall_limits_are_read_from_the_file_and_the_environment()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("config.yml");
+        File.WriteAllText(path, """
+            http:
+              timeout:
+                read: 30s
+                write: 45s
+                idle: 0
+              mindatarate: 1024
+            """);
+        var environment = new Hashtable { ["REGISTRY_HTTP_MAXCONNECTIONS"] = "300", ["REGISTRY_HTTP_TIMEOUT_WRITE"] = "2m" };
+
+        var options = RegistryConfiguration.Load(path, environment);
+        var defaults = RegistryConfiguration.Load(null, NoEnvironment);
+
+        Assert.Equal("30s", options.Http.Timeout.Read);
+        Assert.Equal("2m", options.Http.Timeout.Write);
+        Assert.Equal("0", options.Http.Timeout.Idle);
+        Assert.Equal(1024, options.Http.MinDataRate);
+        Assert.Equal(300, options.Http.MaxConnections);
+        Assert.Equal(("30s", "30s", "2m", 240L, (long?)null), (defaults.Http.Timeout.Read, defaults.Http.Timeout.Write, defaults.Http.Timeout.Idle, defaults.Http.MinDataRate, defaults.Http.MaxConnections));
+    }
+
+    [Theory]
+    [InlineData("REGISTRY_HTTP_TIMEOUT_READ", "1s", "http.timeout.read: '1s' is too short")]
+    [InlineData("REGISTRY_HTTP_TIMEOUT_IDLE", "soon", "http.timeout.idle: invalid duration 'soon'")]
+    [InlineData("REGISTRY_HTTP_MINDATARATE", "-5", "http.mindatarate: '-5' is not a number")]
+    [InlineData("REGISTRY_HTTP_MAXCONNECTIONS", "many", "http.maxconnections: 'many' is not a number")]
+    public void Bad_http_stall_limits_are_refused_naming_the_key(string variable, string value, string expected)
+    {
+        var error = Assert.ThrowsAny<Exception>(() => RegistryConfiguration.Load(null, new Hashtable { [variable] = value }));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -164,6 +164,31 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task Removing_abandoned_writes_leaves_blobs_uploads_and_a_put_in_progress_alone()
+    {
+        var store = CreateStore();
+        var content = GeneratedStream.Bytes(4096);
+        var digest = Digest.Compute(content);
+        await store.PutAsync(digest, new MemoryStream(content), CancellationToken.None);
+        var upload = NewUploadId();
+        await store.CreateUploadAsync(upload, CancellationToken.None);
+        await store.AppendUploadAsync(upload, 0, new MemoryStream(content), CancellationToken.None);
+        var pending = new BlockingStream(content);
+        var pendingDigest = Digest.Compute(content.Concat(content).ToArray());
+        var put = store.PutAsync(pendingDigest, pending, CancellationToken.None);
+        await pending.FirstReadDone;
+
+        var removed = await store.RemoveAbandonedWritesAsync(CancellationToken.None);
+        pending.Release();
+        await put;
+
+        Assert.Equal(0, removed);
+        Assert.Equal(content.Length, await store.GetSizeAsync(digest, CancellationToken.None));
+        Assert.Equal(content.Length, await store.GetUploadSizeAsync(upload, CancellationToken.None));
+        Assert.Equal(2 * content.Length, await store.GetSizeAsync(pendingDigest, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Empty_blob_can_be_stored_and_read()
     {
         var store = CreateStore();

@@ -203,20 +203,47 @@ public sealed class FilesystemBlobStoreTests : BlobStoreContract, IDisposable
     }
 
     [Fact]
-    public void Temp_files_left_over_an_hour_ago_are_removed_when_a_store_opens()
+    public void Temp_files_no_writer_holds_are_removed_when_a_store_opens()
     {
         Directory.CreateDirectory(_root.Combine("tmp"));
-        var stale = _root.Combine("tmp", Guid.NewGuid().ToString("N"));
-        var recent = _root.Combine("tmp", Guid.NewGuid().ToString("N"));
-        File.WriteAllText(stale, "left by a killed process");
-        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-2));
-        File.WriteAllText(recent, "still being written by another store on this root");
-        File.SetLastWriteTimeUtc(recent, DateTime.UtcNow.AddMinutes(-10));
+        var abandoned = _root.Combine("tmp", Guid.NewGuid().ToString("N"));
+        var held = _root.Combine("tmp", Guid.NewGuid().ToString("N"));
+        var justCreated = _root.Combine("tmp", Guid.NewGuid().ToString("N"));
+        File.WriteAllText(abandoned, "left by a killed process");
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow.AddMinutes(-10));
+        File.WriteAllText(justCreated, "a writer is about to lock it");
 
-        _ = new FilesystemBlobStore(_root.Path);
+        // Another store on this root writes it: it holds the lock, however long the body takes.
+        using (var writer = new FileStream(held, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            File.SetLastWriteTimeUtc(held, DateTime.UtcNow.AddMinutes(-10));
 
-        Assert.False(File.Exists(stale));
-        Assert.True(File.Exists(recent));
+            _ = new FilesystemBlobStore(_root.Path);
+        }
+
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(held));
+        Assert.True(File.Exists(justCreated));
+    }
+
+    [Fact]
+    public async Task The_temp_file_of_a_put_in_progress_is_kept_however_long_its_body_takes()
+    {
+        var store = new FilesystemBlobStore(_root.Path);
+        var content = GeneratedStream.Bytes(4096);
+        var digest = Digest.Compute(content.Concat(content).ToArray());
+        var pending = new BlockingStream(content);
+        var put = store.PutAsync(digest, pending, CancellationToken.None);
+        await pending.FirstReadDone;
+        var temp = Assert.Single(Directory.GetFiles(_root.Combine("tmp")));
+        File.SetLastWriteTimeUtc(temp, DateTime.UtcNow.AddHours(-2));
+
+        var removed = await store.RemoveAbandonedWritesAsync(CancellationToken.None);
+        pending.Release();
+        await put;
+
+        Assert.Equal(0, removed);
+        Assert.Equal(2 * content.Length, await store.GetSizeAsync(digest, CancellationToken.None));
     }
 
     [Fact]

@@ -54,6 +54,9 @@ public static partial class BuildCommand
 
         /// <summary><c>--jobs</c>: how many stages build at once.</summary>
         public int Jobs { get; init; } = Environment.ProcessorCount;
+
+        /// <summary>Where credentials are read (<c>--authfile</c>, or the environment's).</summary>
+        public AuthFileLocations AuthFiles { get; init; } = AuthFileLocations.Resolve();
     }
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -109,7 +112,7 @@ public static partial class BuildCommand
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
         using var inUse = await root.LockForUseAsync(cancellationToken).ConfigureAwait(false);
         // Base images from private registries pull with what hyperbuild login (or docker/podman login) kept.
-        var clientOptions = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.FromEnvironment() };
+        var clientOptions = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.For(arguments.AuthFiles) };
         foreach (var registry in arguments.InsecureRegistries)
         {
             clientOptions.InsecureRegistries.Add(registry);

@@ -24,7 +24,7 @@ public static class InspectCommand
         var transfer = new TransferOptions();
         var command = new Command("inspect", "Show an image's manifest and config as JSON")
         {
-            location, raw, config, transfer.Platform, transfer.InsecureRegistries, transfer.TlsVerify, transfer.CaFile,
+            location, raw, config, transfer.Platform, transfer.InsecureRegistries, transfer.TlsVerify, transfer.CaFile, transfer.AuthFile,
         };
         command.SetAction((parse, cancellationToken) => ImageCommandAction.RunAsync(parse, async () =>
         {

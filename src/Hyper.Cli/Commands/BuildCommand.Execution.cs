@@ -118,7 +118,7 @@ public static partial class BuildCommand
             clientOptions.InsecureRegistries.Add(registry);
         }
 
-        using var locations = new ImageLocations(new RegistryClient(clientOptions));
+        using var locations = new ImageLocations(new RegistryClient(clientOptions), parse);
         var client = locations.Client;
         var builder = root.CreateBuilder(new RegistryImageSource(root.Images, new ImagePuller(client)));
         try
@@ -184,7 +184,7 @@ public static partial class BuildCommand
         try
         {
             var artifact = await CacheManifest.CreateAsync(records, root.Images.Layout, cancellationToken).ConfigureAwait(false);
-            await locations.CreateDestination(destination.Location!).WriteAsync(artifact, progress: null, cancellationToken).ConfigureAwait(false);
+            await (await locations.CreateDestinationAsync(destination.Location!, cancellationToken).ConfigureAwait(false)).WriteAsync(artifact, progress: null, cancellationToken).ConfigureAwait(false);
             error.WriteLine($"exported build cache ({records.Count} steps) to {destination.Location}");
         }
         catch (Exception e) when (destination.IgnoreError && e is RegistryClientException or IOException or UnauthorizedAccessException)

@@ -18,7 +18,7 @@ public static class InspectCommand
 {
     public static Command Create()
     {
-        var location = new Argument<string>("LOCATION") { Description = "docker://REF or REF, oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF]" };
+        var location = new Argument<string>("LOCATION") { Description = "docker://REF or REF, oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], hyperbuild-storage:NAME" };
         var raw = new Option<bool>("--raw") { Description = "Print the manifest (with --config: the config) exactly as stored" };
         var config = new Option<bool>("--config") { Description = "Print the image config instead of the summary" };
         var transfer = new TransferOptions();
@@ -30,7 +30,7 @@ public static class InspectCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var where = ImageLocation.Parse(parse.GetValue(location)!);
-            using var locations = new ImageLocations(transfer.CreateClient(parse, where));
+            using var locations = new ImageLocations(transfer.CreateClient(parse, where), parse);
             var content = await locations.OpenSourceAsync(where, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(raw) && !parse.GetValue(config))
             {

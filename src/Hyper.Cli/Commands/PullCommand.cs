@@ -17,7 +17,7 @@ public static class PullCommand
     {
         var image = new Argument<string>("IMAGE")
         {
-            Description = "The image: docker://REF or REF; with --rootfs also oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF]",
+            Description = "The image: docker://REF or REF; with --rootfs also oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], hyperbuild-storage:NAME",
         };
         var rootfs = new Option<string?>("--rootfs") { Description = "Unpack the image's root filesystem into DIR (new or empty) instead of storing it" };
         var transfer = new TransferOptions();
@@ -37,7 +37,7 @@ public static class PullCommand
                 ? reference.WithTag(Reference.DefaultTag)
                 : location.Reference;
             var source = name is null ? location : ImageLocation.ForRegistry(name);
-            using var locations = new ImageLocations(transfer.CreateClient(parse, source));
+            using var locations = new ImageLocations(transfer.CreateClient(parse, source), parse);
             var content = await locations.OpenSourceAsync(source, cancellationToken).ConfigureAwait(false);
             using var inUse = directory is null ? await DataRoot.LockForUseAsync(parse, cancellationToken).ConfigureAwait(false) : null;
             var destination = directory is null

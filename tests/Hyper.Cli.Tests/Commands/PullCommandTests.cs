@@ -140,6 +140,35 @@ public sealed class PullCommandTests(RegistryFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task Pull_rootfs_skips_device_nodes_with_a_warning_unless_devices_is_given()
+    {
+        var tar = new MemoryStream();
+        await using (var writer = new System.Formats.Tar.TarWriter(tar, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            await writer.WriteEntryAsync(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.Directory, "dev/") { Mode = (UnixFileMode)0x1ed });
+            await writer.WriteEntryAsync(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.BlockDevice, "dev/vda") { DeviceMajor = 254, DeviceMinor = 0, Mode = (UnixFileMode)0x1b6 });
+            await writer.WriteEntryAsync(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.CharacterDevice, "dev/mem") { DeviceMajor = 1, DeviceMinor = 1, Mode = (UnixFileMode)0x1b6 });
+            await writer.WriteEntryAsync(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "etc/os-release") { DataStream = new MemoryStream("ID=dev\n"u8.ToArray()) });
+        }
+
+        var layout = await OciLayout.CreateAsync(_work.Combine("source"));
+        var manifest = await WriteImageAsync(layout, tar.ToArray());
+        await fixture.Registry.PushAsync(layout, manifest, "rootfs/devices", "v1");
+        var safe = _work.Combine("safe");
+        var withDevices = _work.Combine("with-devices");
+
+        var (exitCode, _, error) = await Hyperbuild.RunAsync("pull", "-q", "--rootfs", safe, $"{Registry}/rootfs/devices:v1");
+        await Hyperbuild.RunCheckedAsync("pull", "-q", "--devices", "--rootfs", withDevices, $"{Registry}/rootfs/devices:v1");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("hyperbuild: warning: skipped 2 device nodes (dev/vda, dev/mem); --devices creates them\n", error);
+        Assert.Equal("ID=dev\n", File.ReadAllText(Path.Combine(safe, "etc", "os-release")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(safe, "dev")));
+        var stat = await ExternalProcess.RunCheckedAsync("stat", "-c", "%F %Hr:%Lr %a", Path.Combine(withDevices, "dev", "vda"), Path.Combine(withDevices, "dev", "mem"));
+        Assert.Equal("block special file 254:0 666\ncharacter special file 1:1 666\n", stat.StandardOutput);
+    }
+
+    [Fact]
     public async Task Pull_rootfs_refuses_a_layer_that_escapes_and_leaves_nothing()
     {
         var layout = await OciLayout.CreateAsync(_work.Combine("source"));

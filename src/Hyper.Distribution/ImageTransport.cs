@@ -14,4 +14,10 @@ public enum ImageTransport
 
     /// <summary><c>docker-archive:file.tar[:repo:tag]</c>: the tar <c>docker save</c> writes.</summary>
     DockerArchive,
+
+    /// <summary>
+    /// <c>hyperbuild-storage:name-or-id</c>: hyperbuild's local image store (what <c>hyperbuild images</c> lists), as
+    /// podman names its own <c>containers-storage:</c>. Whoever runs the command opens the store: this library knows none.
+    /// </summary>
+    LocalStore,
 }

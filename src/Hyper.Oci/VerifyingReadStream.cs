@@ -55,7 +55,7 @@ public sealed class VerifyingReadStream : Stream
     public override int Read(Span<byte> buffer)
     {
         var read = _inner.Read(buffer);
-        return Account(buffer[..read]);
+        return Account(buffer[..read], buffer.Length);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -64,7 +64,7 @@ public sealed class VerifyingReadStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return Account(buffer.Span[..read]);
+        return Account(buffer.Span[..read], buffer.Length);
     }
 
     public override int ReadByte()
@@ -121,7 +121,12 @@ public sealed class VerifyingReadStream : Stream
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    private int Account(ReadOnlySpan<byte> data)
+    /// <summary>Hashes what was read; at the end of the stream, verifies.</summary>
+    /// <remarks>
+    /// Only a read that asked for bytes and got none is the end: a zero-length read (TarReader issues one after
+    /// each entry's data) returns 0 whatever is left.
+    /// </remarks>
+    private int Account(ReadOnlySpan<byte> data, int asked)
     {
         if (data.Length > 0)
         {
@@ -131,7 +136,7 @@ public sealed class VerifyingReadStream : Stream
                 throw new DigestMismatchException(_expected, null, $"{_what} is longer than the {limit} bytes its descriptor says");
             }
         }
-        else if (!_verified)
+        else if (asked > 0 && !_verified)
         {
             Verify();
         }

@@ -52,6 +52,31 @@ public sealed class ImageLocationTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("hyperbuild-storage:t:1", "t:1")]
+    [InlineData("hyperbuild-storage:127.0.0.1:5000/app:v1", "127.0.0.1:5000/app:v1")]
+    [InlineData("hyperbuild-storage:3f2a9c01", "3f2a9c01")]
+    [InlineData("hyperbuild-storage:sha256:3f2a9c01", "sha256:3f2a9c01")]
+    public void The_local_store_is_named_by_its_transport_and_an_image_name_or_id(string text, string nameOrId)
+    {
+        var location = ImageLocation.Parse(text);
+
+        Assert.Equal(ImageTransport.LocalStore, location.Transport);
+        Assert.Equal(nameOrId, location.Tag);
+        Assert.Null(location.Reference);
+        Assert.Equal(text, location.ToString());
+    }
+
+    [Theory]
+    [InlineData("hyperbuild-storage:")]
+    [InlineData("hyperbuild-storage:Not/Valid")]
+    public void A_local_store_location_without_a_valid_name_is_rejected(string text)
+    {
+        var error = Assert.Throws<FormatException>(() => ImageLocation.Parse(text));
+
+        Assert.Contains("names no image of the local store", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void File_locations_cannot_be_made_for_the_registry_transport()
     {

@@ -167,7 +167,8 @@ internal sealed partial class BuildSession
             id = $"{id}@{seed.Key?.ToString() ?? Guid.NewGuid().ToString("N")}:{seed.Path}";
         }
 
-        var caches = Path.Combine(Path.GetDirectoryName(builder.Snapshots.Directory)!, "cache");
+        // Owner-only: a RUN step may put device nodes or setuid files in its cache.
+        var caches = PrivateDirectory.Ensure(Path.Combine(Path.GetDirectoryName(builder.Snapshots.Directory)!, "cache"));
         var directory = Path.Combine(caches, CacheDirectoryName(id));
         var sharing = mount.Sharing ?? MountSharing.Shared;
         if (sharing != MountSharing.Shared)

@@ -52,7 +52,19 @@ public static class LayerUnpacker
     /// as <paramref name="whiteouts"/> says, and returns its DiffID.
     /// </summary>
     public static Task<Digest> ApplyAsync(Stream layer, string rootDirectory, WhiteoutFormat whiteouts, CancellationToken ct) =>
-        UnpackAsync(layer, rootDirectory, whiteouts, owner: null, ct);
+        UnpackAsync(layer, rootDirectory, whiteouts, owner: null, skippedDevices: null, ct);
+
+    /// <summary>
+    /// Applies <paramref name="layer"/> with OCI whiteouts as <see cref="ApplyAsync(Stream, string, CancellationToken)"/>
+    /// does, except that block and character devices (and hard links to them) are not created: their entry names are
+    /// added to <paramref name="skippedDevices"/>. For trees unpacked where other users may reach them, where a device
+    /// node with the image's major:minor and mode 0666 would hand them the host's disk.
+    /// </summary>
+    public static Task<Digest> ApplyWithoutDevicesAsync(Stream layer, string rootDirectory, ICollection<string> skippedDevices, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(skippedDevices);
+        return UnpackAsync(layer, rootDirectory, WhiteoutFormat.Oci, owner: null, skippedDevices, ct);
+    }
 
     /// <summary>
     /// Extracts an archive that is not a layer (ADD): <c>.wh.</c> names are ordinary files, and every
@@ -60,9 +72,10 @@ public static class LayerUnpacker
     /// safety rules as for layers apply: nothing is written outside <paramref name="rootDirectory"/>.
     /// </summary>
     internal static Task<Digest> ExtractAsync(Stream archive, string rootDirectory, (int Uid, int Gid)? owner, CancellationToken ct) =>
-        UnpackAsync(archive, rootDirectory, whiteouts: null, owner, ct);
+        UnpackAsync(archive, rootDirectory, whiteouts: null, owner, skippedDevices: null, ct);
 
-    private static async Task<Digest> UnpackAsync(Stream layer, string rootDirectory, WhiteoutFormat? whiteouts, (int Uid, int Gid)? owner, CancellationToken ct)
+    private static async Task<Digest> UnpackAsync(
+        Stream layer, string rootDirectory, WhiteoutFormat? whiteouts, (int Uid, int Gid)? owner, ICollection<string>? skippedDevices, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentException.ThrowIfNullOrEmpty(rootDirectory);
@@ -72,7 +85,7 @@ public static class LayerUnpacker
         await using var tar = await Decompressor.OpenAsync(layer, ct).ConfigureAwait(false);
         using var hasher = new DigestHasher(Digest.Sha256);
         var hashing = new HashingReadStream(tar, hasher);
-        var state = new Application(root, whiteouts, owner);
+        var state = new Application(root, whiteouts, owner, skippedDevices);
         var reader = new TarReader(hashing, leaveOpen: true);
         await using (reader.ConfigureAwait(false))
         {
@@ -125,8 +138,11 @@ public static class LayerUnpacker
     }
 
     /// <summary>The state of applying one layer: what it has written so far, for whiteouts and directory times.</summary>
-    private sealed class Application(string root, WhiteoutFormat? whiteouts, (int Uid, int Gid)? owner)
+    private sealed class Application(string root, WhiteoutFormat? whiteouts, (int Uid, int Gid)? owner, ICollection<string>? skippedDevices)
     {
+        // Host paths of the devices not created, so that hard links to them are skipped too instead of failing.
+        private readonly HashSet<string> _skipped = new(StringComparer.Ordinal);
+
         // Host paths this layer created, and the directories it passed through to do so: an opaque
         // whiteout keeps those and removes everything else the directory had.
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
@@ -170,6 +186,14 @@ public static class LayerUnpacker
                 Remove(path);
             }
 
+            // A skipped device still replaces what lower layers had at its name (removed above).
+            if (skippedDevices is not null && (entry.EntryType is TarEntryType.BlockDevice or TarEntryType.CharacterDevice || IsLinkToSkipped(entry)))
+            {
+                skippedDevices.Add(string.Join('/', segments));
+                _skipped.Add(path);
+                return;
+            }
+
             switch (entry.EntryType)
             {
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
@@ -209,6 +233,18 @@ public static class LayerUnpacker
 
             MarkWritten(path);
             ApplyMetadata(entry, path);
+        }
+
+        private bool IsLinkToSkipped(TarEntry entry)
+        {
+            if (entry.EntryType != TarEntryType.HardLink || _skipped.Count == 0)
+            {
+                return false;
+            }
+
+            var targetSegments = Clean(entry.LinkName, entry.Name);
+            var targetParent = targetSegments.Count == 0 ? null : ResolveParent(entry.Name, targetSegments, create: false);
+            return targetParent is not null && _skipped.Contains(Path.Join(targetParent, targetSegments[^1]));
         }
 
         public void FinishDirectories()

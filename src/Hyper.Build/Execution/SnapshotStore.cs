@@ -33,7 +33,8 @@ public sealed class SnapshotStore
     public SnapshotStore(string directory, Snapshotter? snapshotter = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        Directory = Path.GetFullPath(directory);
+        // Owner-only: the layers hold the images' device nodes and setuid files as they are.
+        Directory = PrivateDirectory.Ensure(Path.GetFullPath(directory));
         _layers = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "layers")).FullName;
         _active = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "active")).FullName;
         snapshotter ??= Environment.GetEnvironmentVariable(SnapshotterVariable) switch

@@ -12,10 +12,21 @@ namespace Hyper.Build.Images;
 /// (<see cref="LayerUnpacker"/> refuses entries that would escape). The tree is built beside the directory and moved
 /// into place once every layer is applied and matches its diff ID, so a failure leaves no half-made root filesystem.
 /// </summary>
+/// <remarks>
+/// Block and character devices are skipped unless <paramref name="devices"/> says otherwise (<c>--devices</c>), and
+/// listed in <see cref="SkippedDevices"/>: the directory is wherever the user said, often reachable by other users, and
+/// an image's <c>/dev/sda</c> with mode 0666 there would give them the host's disk. Container runtimes create the
+/// devices a container needs themselves.
+/// </remarks>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class RootFilesystemDestination(string directory) : IImageDestination
+public sealed class RootFilesystemDestination(string directory, bool devices = false) : IImageDestination
 {
+    private readonly List<string> _skippedDevices = [];
+
     public string Directory { get; } = string.IsNullOrEmpty(directory) ? throw new ArgumentException("the root filesystem needs a directory", nameof(directory)) : directory;
+
+    /// <summary>The device nodes (paths in the image) not created, in the order met; empty when devices were asked for.</summary>
+    public IReadOnlyList<string> SkippedDevices => _skippedDevices;
 
     public bool AcceptsIndex => false;
 
@@ -59,7 +70,9 @@ public sealed class RootFilesystemDestination(string directory) : IImageDestinat
             var expected = config.RootFs.DiffIds[i];
             await BlobTransfer.CopyAsync(image, layer, graph.Describe(layer), async (content, ct) =>
             {
-                var diffId = await LayerUnpacker.ApplyAsync(content, root, ct).ConfigureAwait(false);
+                var diffId = devices
+                    ? await LayerUnpacker.ApplyAsync(content, root, ct).ConfigureAwait(false)
+                    : await LayerUnpacker.ApplyWithoutDevicesAsync(content, root, _skippedDevices, ct).ConfigureAwait(false);
                 if (diffId != expected)
                 {
                     throw new DigestMismatchException(expected, diffId,

@@ -54,6 +54,9 @@ public static partial class BuildCommand
 
         /// <summary><c>--jobs</c>: how many stages build at once.</summary>
         public int Jobs { get; init; } = Environment.ProcessorCount;
+
+        /// <summary>Where credentials are read (<c>--authfile</c>, or the environment's).</summary>
+        public AuthFileLocations AuthFiles { get; init; } = AuthFileLocations.Resolve();
     }
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -109,13 +112,13 @@ public static partial class BuildCommand
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
         using var inUse = await root.LockForUseAsync(cancellationToken).ConfigureAwait(false);
         // Base images from private registries pull with what hyperbuild login (or docker/podman login) kept.
-        var clientOptions = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.FromEnvironment() };
+        var clientOptions = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.For(arguments.AuthFiles) };
         foreach (var registry in arguments.InsecureRegistries)
         {
             clientOptions.InsecureRegistries.Add(registry);
         }
 
-        using var locations = new ImageLocations(new RegistryClient(clientOptions));
+        using var locations = new ImageLocations(new RegistryClient(clientOptions), parse);
         var client = locations.Client;
         var builder = root.CreateBuilder(new RegistryImageSource(root.Images, new ImagePuller(client)));
         try
@@ -181,7 +184,7 @@ public static partial class BuildCommand
         try
         {
             var artifact = await CacheManifest.CreateAsync(records, root.Images.Layout, cancellationToken).ConfigureAwait(false);
-            await locations.CreateDestination(destination.Location!).WriteAsync(artifact, progress: null, cancellationToken).ConfigureAwait(false);
+            await (await locations.CreateDestinationAsync(destination.Location!, cancellationToken).ConfigureAwait(false)).WriteAsync(artifact, progress: null, cancellationToken).ConfigureAwait(false);
             error.WriteLine($"exported build cache ({records.Count} steps) to {destination.Location}");
         }
         catch (Exception e) when (destination.IgnoreError && e is RegistryClientException or IOException or UnauthorizedAccessException)

@@ -68,6 +68,7 @@ public static partial class BuildCommand
         };
         var pull = new Option<bool>("--pull") { Description = "Fetch base images again even when the local store has them" };
         var insecure = new Option<string[]>("--insecure-registry") { Description = "Use plain HTTP for this registry HOST[:PORT] (localhost and 127.0.0.1 always are) (repeatable)" };
+        var authFile = RegistryTransportOptions.AuthFile();
         var push = new Option<bool>("--push") { Description = "Push the image to the registry of each -t name after building it" };
         var noCache = new Option<bool>("--no-cache") { Description = "Run every step; reuse nothing from the build cache" };
         var noCacheFilter = new Option<string[]>("--no-cache-filter") { Description = "Run the steps of this stage even when cached (repeatable, or comma-separated)" };
@@ -95,7 +96,7 @@ public static partial class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile; with --call, check it or list what it offers.")
         {
-            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, ssh, pull, insecure, push, noCache, noCacheFilter, cacheTo, cacheFrom, jobs, context,
+            file, buildArgs, target, platform, call, check, format, tags, outputs, compression, network, progress, buildContexts, secrets, ssh, pull, insecure, authFile, push, noCache, noCacheFilter, cacheTo, cacheFrom, jobs, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -131,6 +132,7 @@ public static partial class BuildCommand
                         CacheTo = parse.GetValue(cacheTo) ?? [],
                         CacheFrom = parse.GetValue(cacheFrom) ?? [],
                         Jobs = parse.GetValue(jobs),
+                        AuthFiles = RegistryTransportOptions.AuthFilesOf(parse, authFile),
                     }, cancellationToken).ConfigureAwait(false);
                 }
 

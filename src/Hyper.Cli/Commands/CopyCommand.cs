@@ -13,7 +13,7 @@ public static class CopyCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string>("SOURCE") { Description = "docker://REF or REF, oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF]" };
+        var source = new Argument<string>("SOURCE") { Description = "docker://REF or REF, oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], hyperbuild-storage:NAME" };
         var destination = new Argument<string>("DESTINATION") { Description = "Where to write the image, named the same way" };
         var all = new Option<bool>("--all", "-a") { Description = "Copy a whole index (every platform), where the destination can hold one" };
         var transfer = new TransferOptions();
@@ -27,9 +27,9 @@ public static class CopyCommand
             var from = ImageLocation.Parse(parse.GetValue(source)!);
             var to = ImageLocation.Parse(parse.GetValue(destination)!);
             var platform = transfer.PlatformOf(parse);
-            using var locations = new ImageLocations(transfer.CreateClient(parse, from, to));
+            using var locations = new ImageLocations(transfer.CreateClient(parse, from, to), parse);
             var content = await locations.OpenSourceAsync(from, cancellationToken).ConfigureAwait(false);
-            var target = locations.CreateDestination(to);
+            var target = await locations.CreateDestinationAsync(to, cancellationToken).ConfigureAwait(false);
             var written = await transfer.WithProgressAsync(parse, progress =>
                 ImageCopier.CopyAsync(content, from.ToString(), target, platform, parse.GetValue(all), progress, cancellationToken)).ConfigureAwait(false);
             if (!parse.GetValue(transfer.Quiet))

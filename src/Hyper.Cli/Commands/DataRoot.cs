@@ -57,7 +57,8 @@ internal sealed class DataRoot : IDisposable
         var directory = DirectoryOf(parse);
         var images = await ImageStore.OpenAsync(Path.Combine(directory, "images"), cancellationToken).ConfigureAwait(false);
         var snapshots = new SnapshotStore(Path.Combine(directory, "snapshots"));
-        var run = System.IO.Directory.CreateDirectory(Path.Combine(directory, "run")).FullName;
+        // Bundles hold the mounted root filesystems of running steps: owner-only, as the snapshots are.
+        var run = PrivateDirectory.Ensure(Path.Combine(directory, "run"));
         var runtime = OciRuntime.Find(parse.GetValue(RuntimeOption), Path.Combine(run, "state"));
         return new DataRoot(directory, images, snapshots, new ContainerLauncher(runtime, Path.Combine(run, "bundles")));
     }

@@ -18,19 +18,19 @@ public static class InspectCommand
 {
     public static Command Create()
     {
-        var location = new Argument<string>("LOCATION") { Description = "docker://REF or REF, oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF]" };
+        var location = new Argument<string>("LOCATION") { Description = "docker://REF or REF, oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], hyperbuild-storage:NAME" };
         var raw = new Option<bool>("--raw") { Description = "Print the manifest (with --config: the config) exactly as stored" };
         var config = new Option<bool>("--config") { Description = "Print the image config instead of the summary" };
         var transfer = new TransferOptions();
         var command = new Command("inspect", "Show an image's manifest and config as JSON")
         {
-            location, raw, config, transfer.Platform, transfer.InsecureRegistries, transfer.TlsVerify, transfer.CaFile,
+            location, raw, config, transfer.Platform, transfer.InsecureRegistries, transfer.TlsVerify, transfer.CaFile, transfer.AuthFile,
         };
         command.SetAction((parse, cancellationToken) => ImageCommandAction.RunAsync(parse, async () =>
         {
             var output = parse.InvocationConfiguration.Output;
             var where = ImageLocation.Parse(parse.GetValue(location)!);
-            using var locations = new ImageLocations(transfer.CreateClient(parse, where));
+            using var locations = new ImageLocations(transfer.CreateClient(parse, where), parse);
             var content = await locations.OpenSourceAsync(where, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(raw) && !parse.GetValue(config))
             {

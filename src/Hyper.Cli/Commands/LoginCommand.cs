@@ -9,7 +9,8 @@ namespace Hyper.Cli.Commands;
 
 /// <summary>
 /// <c>hyperbuild login</c>: checks a user name and password against a registry (its <c>/v2/</c>, answering
-/// the challenge) and keeps them as <c>docker login</c> does, in docker's <c>config.json</c> or its credential helper.
+/// the challenge) and keeps them where <c>podman login</c> does (<see cref="AuthFileLocations.Primary"/>), or in the
+/// credential helper that file names.
 /// </summary>
 public static class LoginCommand
 {
@@ -22,9 +23,10 @@ public static class LoginCommand
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password or token from standard input" };
         var tlsVerify = RegistryTransportOptions.TlsVerify();
         var caFile = RegistryTransportOptions.CaFile();
+        var authFile = RegistryTransportOptions.AuthFile();
         var command = new Command("login", "Log in to a registry: check the credentials, then keep them for pulls and pushes")
         {
-            server, username, password, passwordStdin, tlsVerify, caFile,
+            server, username, password, passwordStdin, tlsVerify, caFile, authFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -61,7 +63,8 @@ public static class LoginCommand
                     await client.VerifyAccessAsync(registry, cancellationToken).ConfigureAwait(false);
                 }
 
-                var where = await DockerCredentialStore.FromEnvironment().StoreAsync(registry, credential, cancellationToken).ConfigureAwait(false);
+                var store = new AuthFileCredentialStore(RegistryTransportOptions.AuthFilesOf(parse, authFile).Primary);
+                var where = await store.StoreAsync(registry, credential, cancellationToken).ConfigureAwait(false);
                 error.WriteLine($"credentials for {registry} kept in {where}");
                 output.WriteLine("Login Succeeded");
                 return 0;

@@ -6,13 +6,14 @@ using Hyper.Oci;
 
 namespace Hyper.Cli.Commands;
 
-/// <summary><c>hyperbuild logout</c>: forgets the credentials <c>hyperbuild login</c> (or <c>docker login</c>) kept for a registry.</summary>
+/// <summary><c>hyperbuild logout</c>: forgets the credentials <c>hyperbuild login</c> (or <c>podman login</c>) kept for a registry, in the same file.</summary>
 public static class LogoutCommand
 {
     public static Command Create()
     {
         var server = new Argument<string?>("SERVER") { Description = "Registry to log out from (default: docker.io)", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("logout", "Log out from a registry: remove its kept credentials") { server };
+        var authFile = RegistryTransportOptions.AuthFile();
+        var command = new Command("logout", "Log out from a registry: remove its kept credentials") { server, authFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -20,7 +21,8 @@ public static class LogoutCommand
             var registry = RegistryAuthKey.Normalize(parse.GetValue(server) ?? Reference.DockerHubRegistry);
             try
             {
-                var removed = await DockerCredentialStore.FromEnvironment().EraseAsync(registry, cancellationToken).ConfigureAwait(false);
+                var store = new AuthFileCredentialStore(RegistryTransportOptions.AuthFilesOf(parse, authFile).Primary);
+                var removed = await store.EraseAsync(registry, cancellationToken).ConfigureAwait(false);
                 output.WriteLine(removed ? $"Removing login credentials for {registry}" : $"Not logged in to {registry}");
                 return 0;
             }

@@ -17,11 +17,12 @@ public static class PullCommand
     {
         var image = new Argument<string>("IMAGE")
         {
-            Description = "The image: docker://REF or REF; with --rootfs also oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF]",
+            Description = "The image: docker://REF or REF; with --rootfs also oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF], hyperbuild-storage:NAME",
         };
         var rootfs = new Option<string?>("--rootfs") { Description = "Unpack the image's root filesystem into DIR (new or empty) instead of storing it" };
+        var devices = new Option<bool>("--devices") { Description = "With --rootfs: create the image's block and character devices too (skipped by default: anyone who can reach DIR could use them)" };
         var transfer = new TransferOptions();
-        var command = new Command("pull", "Pull an image from a registry into the local store, or unpack it with --rootfs") { image, rootfs };
+        var command = new Command("pull", "Pull an image from a registry into the local store, or unpack it with --rootfs") { image, rootfs, devices };
         transfer.AddTo(command);
         command.SetAction((parse, cancellationToken) => ImageCommandAction.RunAsync(parse, async () =>
         {
@@ -37,14 +38,23 @@ public static class PullCommand
                 ? reference.WithTag(Reference.DefaultTag)
                 : location.Reference;
             var source = name is null ? location : ImageLocation.ForRegistry(name);
-            using var locations = new ImageLocations(transfer.CreateClient(parse, source));
+            using var locations = new ImageLocations(transfer.CreateClient(parse, source), parse);
             var content = await locations.OpenSourceAsync(source, cancellationToken).ConfigureAwait(false);
             using var inUse = directory is null ? await DataRoot.LockForUseAsync(parse, cancellationToken).ConfigureAwait(false) : null;
-            var destination = directory is null
-                ? new ImageStoreDestination(await DataRoot.OpenImagesAsync(parse, cancellationToken).ConfigureAwait(false), [name!])
-                : (Distribution.Destinations.IImageDestination)new RootFilesystemDestination(directory);
+            var unpacked = directory is null ? null : new RootFilesystemDestination(directory, parse.GetValue(devices));
+            var destination = unpacked
+                ?? (Distribution.Destinations.IImageDestination)new ImageStoreDestination(await DataRoot.OpenImagesAsync(parse, cancellationToken).ConfigureAwait(false), [name!]);
             var written = await transfer.WithProgressAsync(parse, progress =>
                 ImageCopier.CopyAsync(content, source.ToString(), destination, platform, allPlatforms: false, progress, cancellationToken)).ConfigureAwait(false);
+            if (unpacked?.SkippedDevices is { Count: > 0 } skipped)
+            {
+                // Even with -q: what is missing from the tree is not progress.
+                const int named = 10;
+                var more = skipped.Count > named ? $" and {skipped.Count - named} more" : string.Empty;
+                parse.InvocationConfiguration.Error.WriteLine(
+                    $"hyperbuild: warning: skipped {skipped.Count} device node{(skipped.Count == 1 ? string.Empty : "s")} ({string.Join(", ", skipped.Take(named))}{more}); --devices creates them");
+            }
+
             var output = parse.InvocationConfiguration.Output;
             if (!parse.GetValue(transfer.Quiet))
             {

@@ -14,7 +14,7 @@ public static class PushCommand
 {
     public static Command Create()
     {
-        var image = new Argument<string>("IMAGE") { Description = "Name or ID of an image in the local store" };
+        var image = new Argument<string>("IMAGE") { Description = "Name or ID of an image in the local store (also as hyperbuild-storage:NAME)" };
         var destination = new Argument<string?>("DESTINATION")
         {
             Description = "Where to send it (default: the registry its name says): docker://REF, oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF]",
@@ -26,6 +26,11 @@ public static class PushCommand
         command.SetAction((parse, cancellationToken) => ImageCommandAction.RunAsync(parse, async () =>
         {
             var name = parse.GetValue(image)!;
+            if (name.StartsWith(ImageLocation.LocalStorePrefix, StringComparison.Ordinal))
+            {
+                name = ImageLocation.Parse(name).Tag!;
+            }
+
             using var inUse = await DataRoot.LockForUseAsync(parse, cancellationToken).ConfigureAwait(false);
             var store = await DataRoot.OpenImagesAsync(parse, cancellationToken).ConfigureAwait(false);
             var stored = await store.FindAsync(name, cancellationToken).ConfigureAwait(false)
@@ -41,9 +46,10 @@ public static class PushCommand
                     ?? throw new FormatException($"image {stored.Id.Encoded[..12]} has no name, so no registry to push to: name it with build -t, or give a DESTINATION"));
             }
 
-            using var locations = new ImageLocations(transfer.CreateClient(parse, target));
+            using var locations = new ImageLocations(transfer.CreateClient(parse, target), parse);
+            var destinationOfTarget = await locations.CreateDestinationAsync(target, cancellationToken).ConfigureAwait(false);
             var written = await transfer.WithProgressAsync(parse, progress =>
-                locations.CreateDestination(target).WriteAsync(new LayoutImageContent(store.Layout, stored.Manifest), progress, cancellationToken)).ConfigureAwait(false);
+                destinationOfTarget.WriteAsync(new LayoutImageContent(store.Layout, stored.Manifest), progress, cancellationToken)).ConfigureAwait(false);
             if (!parse.GetValue(transfer.Quiet))
             {
                 parse.InvocationConfiguration.Error.WriteLine($"pushed {stored.Name?.ToString() ?? stored.Id.ToString()} to {target}");

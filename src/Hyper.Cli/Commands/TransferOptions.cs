@@ -27,6 +27,8 @@ internal sealed class TransferOptions
 
     public Option<string[]> CaFile { get; } = RegistryTransportOptions.CaFile();
 
+    public Option<string?> AuthFile { get; } = RegistryTransportOptions.AuthFile();
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
@@ -36,6 +38,7 @@ internal sealed class TransferOptions
         command.Add(InsecureRegistries);
         command.Add(TlsVerify);
         command.Add(CaFile);
+        command.Add(AuthFile);
     }
 
     /// <summary>The platform asked for, or this machine's.</summary>
@@ -48,7 +51,7 @@ internal sealed class TransferOptions
     /// </summary>
     public RegistryClient CreateClient(ParseResult parse, params ImageLocation[] locations)
     {
-        var options = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.FromEnvironment() };
+        var options = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.For(RegistryTransportOptions.AuthFilesOf(parse, AuthFile)) };
         foreach (var registry in parse.GetValue(InsecureRegistries) ?? [])
         {
             options.InsecureRegistries.Add(registry);

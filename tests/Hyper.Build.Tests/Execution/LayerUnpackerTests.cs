@@ -338,6 +338,26 @@ public sealed class LayerUnpackerTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_devices_block_and_character_devices_and_links_to_them_are_listed_not_created()
+    {
+        await Apply(Tar(FileEntry("dev/sda", "a lower layer's file")));
+        var disk = new PaxTarEntry(TarEntryType.BlockDevice, "dev/sda") { DeviceMajor = 8, DeviceMinor = 0, Mode = (UnixFileMode)0x1b6 };
+        var memory = new PaxTarEntry(TarEntryType.CharacterDevice, "/dev/null") { DeviceMajor = 1, DeviceMinor = 3, Mode = (UnixFileMode)0x1b6 };
+        var layer = Tar(disk, memory, Entry(TarEntryType.HardLink, "dev/disk", "dev/sda"), Entry(TarEntryType.Fifo, "run/pipe"), FileEntry("etc/kept", "kept"));
+        var skipped = new List<string>();
+
+        var diffId = await LayerUnpacker.ApplyWithoutDevicesAsync(new MemoryStream(layer), _root, skipped, CancellationToken.None);
+
+        Assert.Equal(["dev/sda", "dev/null", "dev/disk"], skipped);
+        Assert.False(Path.Exists(At("dev/sda")));
+        Assert.False(Path.Exists(At("dev/null")));
+        Assert.False(Path.Exists(At("dev/disk")));
+        Assert.Equal("fifo", await Stat("%F", At("run/pipe")));
+        Assert.Equal("kept", File.ReadAllText(At("etc/kept")));
+        Assert.Equal(Digest.Compute(layer), diffId);
+    }
+
+    [Fact]
     public async Task Cancellation_stops_the_unpacking()
     {
         using var cancelled = new CancellationTokenSource();

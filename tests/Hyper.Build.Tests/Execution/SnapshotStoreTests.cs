@@ -50,6 +50,19 @@ public sealed class SnapshotStoreTests : IDisposable
     }
 
     [Fact]
+    public void The_store_is_reachable_by_its_owner_only_also_when_it_was_made_open_before()
+    {
+        var fresh = new SnapshotStore(_temp.Combine("fresh"));
+        var open = Directory.CreateDirectory(_temp.Combine("open"), (UnixFileMode)0x1ed).FullName;
+        File.SetUnixFileMode(open, (UnixFileMode)0x1ed);
+
+        var reopened = new SnapshotStore(open);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(fresh.Directory));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(reopened.Directory));
+    }
+
+    [Fact]
     public async Task A_layer_that_does_not_unpack_to_its_diff_id_is_refused_and_leaves_nothing_behind()
     {
         var store = new SnapshotStore(_temp.Combine("store"));

@@ -14,6 +14,42 @@ public sealed class CopyCommandTests : IDisposable
     public void Dispose() => _work.Dispose();
 
     [Fact]
+    public async Task The_local_store_is_a_source_and_destination_named_hyperbuild_storage()
+    {
+        var source = await OciLayout.CreateAsync(_work.Combine("source"));
+        var image = await TestImages.WriteAsync(source, "v1", name: "stored");
+        var root = _work.Combine("root");
+        var exported = _work.Combine("exported");
+
+        await Hyperbuild.RunCheckedAsync("--root", root, "copy", "-q", $"oci:{source.Path}:v1", "hyperbuild-storage:t:1");
+        var listed = await Hyperbuild.RunCheckedAsync("--root", root, "images");
+        var inspected = await Hyperbuild.RunCheckedAsync("--root", root, "inspect", "hyperbuild-storage:t:1");
+        var byId = await Hyperbuild.RunCheckedAsync("--root", root, "inspect", "--raw", $"hyperbuild-storage:{image.ConfigDescriptor.Digest.Encoded[..12]}");
+        var copied = await Hyperbuild.RunCheckedAsync("--root", root, "copy", "-q", "hyperbuild-storage:t:1", $"oci:{exported}:t");
+        var pushed = await Hyperbuild.RunCheckedAsync("--root", root, "push", "-q", "hyperbuild-storage:t:1", $"oci-archive:{_work.Combine("pushed.tar")}");
+
+        Assert.Contains(image.ConfigDescriptor.Digest.Encoded[..12], listed, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^t\s+1\s", listed);
+        using var json = JsonDocument.Parse(inspected);
+        Assert.Equal(image.Manifest.Digest.ToString(), json.RootElement.GetProperty("Digest").GetString());
+        Assert.Equal(image.Manifest.Bytes.ToArray(), System.Text.Encoding.UTF8.GetBytes(byId));
+        Assert.Equal(image.Manifest.Digest.ToString(), copied.Trim());
+        Assert.Equal(image.Manifest.Digest.ToString(), pushed.Trim());
+        Assert.Equal(image.Manifest.Digest, (await (await OciLayout.OpenAsync(exported)).ResolveAsync("t")).Digest);
+        var skopeo = await ExternalProcess.RunCheckedAsync("skopeo", "inspect", "--raw", $"oci:{exported}:t");
+        Assert.Equal(image.Manifest.Bytes.ToArray(), System.Text.Encoding.UTF8.GetBytes(skopeo.StandardOutput));
+    }
+
+    [Fact]
+    public async Task An_image_the_local_store_lacks_is_one_line_and_exit_1()
+    {
+        var (exitCode, _, error) = await Hyperbuild.RunAsync("--root", _work.Combine("root"), "inspect", "hyperbuild-storage:missing:1");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("hyperbuild: no such image in the local store: missing:1 (hyperbuild images lists them)", error.Trim());
+    }
+
+    [Fact]
     public async Task Oci_to_oci_archive_to_docker_archive_to_oci_keeps_what_each_format_can()
     {
         var source = await OciLayout.CreateAsync(_work.Combine("source"));

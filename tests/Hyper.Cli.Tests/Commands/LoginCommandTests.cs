@@ -53,6 +53,88 @@ public sealed class LoginCommandTests(DistributionRegistryFixture fixture) : ICl
         Assert.Equal($"Not logged in to {Registry.HostAndPort}\n", again.StandardOutput);
     }
 
+    /// <summary>Each way of naming the auth file, as podman resolves them: where login must write and copy read.</summary>
+    public static TheoryData<string> CredentialLocations => ["REGISTRY_AUTH_FILE", "--authfile", "DOCKER_CONFIG", "default"];
+
+    [Theory]
+    [MemberData(nameof(CredentialLocations))]
+    public async Task Login_then_push_works_with_every_credential_location(string location)
+    {
+        var source = await OciLayout.CreateAsync(_work.Combine("push-source"));
+        await TestImages.WriteAsync(source, "v1", name: "pushed");
+        var runtime = Directory.CreateDirectory(_work.Combine("runtime")).FullName;
+        var environment = new Dictionary<string, string?>
+        {
+            ["DOCKER_CONFIG"] = null,
+            ["HOME"] = _work.Path,
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH"),
+            ["XDG_RUNTIME_DIR"] = runtime,
+            ["XDG_CONFIG_HOME"] = null,
+            ["REGISTRY_AUTH_FILE"] = null,
+        };
+        string[] options = [];
+        string expectedFile;
+        switch (location)
+        {
+            case "REGISTRY_AUTH_FILE":
+                expectedFile = _work.Combine("env-auth.json");
+                environment["REGISTRY_AUTH_FILE"] = expectedFile;
+                break;
+            case "--authfile":
+                expectedFile = _work.Combine("flag", "auth.json");
+                // The flag wins over the environment.
+                environment["REGISTRY_AUTH_FILE"] = _work.Combine("not-this.json");
+                options = ["--authfile", expectedFile];
+                break;
+            case "DOCKER_CONFIG":
+                environment["DOCKER_CONFIG"] = _work.Combine("dockercfg");
+                expectedFile = _work.Combine("dockercfg", "config.json");
+                break;
+            default:
+                expectedFile = Path.Combine(runtime, "containers", "auth.json");
+                break;
+        }
+
+        var login = await ExternalProcess.RunAsync(
+            "dotnet", environment, Registry.Password, [HyperbuildDll, "login", "-u", Registry.User, "--password-stdin", .. options, Registry.HostAndPort]);
+        var push = await ExternalProcess.RunAsync(
+            "dotnet", environment, null, [HyperbuildDll, "copy", "-q", .. options, $"oci:{source.Path}:v1", $"docker://{Registry.HostAndPort}/login/{location.Trim('-').ToLowerInvariant()}:v1"]);
+
+        Assert.True(login.ExitCode == 0, login.ToString());
+        Assert.Equal($"credentials for {Registry.HostAndPort} kept in {expectedFile}\n", login.StandardError);
+        Assert.True(File.Exists(expectedFile));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(expectedFile));
+        Assert.True(push.ExitCode == 0, push.ToString());
+
+        var logout = await ExternalProcess.RunAsync("dotnet", environment, null, [HyperbuildDll, "logout", .. options, Registry.HostAndPort]);
+        Assert.Equal($"Removing login credentials for {Registry.HostAndPort}\n", logout.StandardOutput);
+        var refused = await ExternalProcess.RunAsync(
+            "dotnet", environment, null, [HyperbuildDll, "copy", "-q", .. options, $"oci:{source.Path}:v1", $"docker://{Registry.HostAndPort}/login/after-logout:v1"]);
+        Assert.Equal(1, refused.ExitCode);
+    }
+
+    [Fact]
+    public async Task Podman_tools_read_what_login_kept_in_the_default_place()
+    {
+        var image = await PushAsync("login/skopeo");
+        var runtime = Directory.CreateDirectory(_work.Combine("runtime")).FullName;
+        var environment = new Dictionary<string, string?>
+        {
+            ["DOCKER_CONFIG"] = null,
+            ["HOME"] = _work.Path,
+            ["XDG_RUNTIME_DIR"] = runtime,
+            ["XDG_CONFIG_HOME"] = null,
+            ["REGISTRY_AUTH_FILE"] = null,
+        };
+
+        var login = await ExternalProcess.RunAsync("dotnet", environment, Registry.Password, [HyperbuildDll, "login", "-u", Registry.User, "--password-stdin", Registry.HostAndPort]);
+        var skopeo = await ExternalProcess.RunAsync("skopeo", environment, null, ["inspect", "--raw", "--tls-verify=false", $"docker://{Registry.HostAndPort}/login/skopeo:v1"]);
+
+        Assert.True(login.ExitCode == 0, login.ToString());
+        Assert.True(skopeo.ExitCode == 0, skopeo.ToString());
+        Assert.Equal(image.Manifest.Bytes.ToArray(), System.Text.Encoding.UTF8.GetBytes(skopeo.StandardOutput));
+    }
+
     [Fact]
     public async Task Wrong_password_fails_with_exit_1_and_a_message_and_stores_nothing()
     {
@@ -112,14 +194,16 @@ public sealed class LoginCommandTests(DistributionRegistryFixture fixture) : ICl
             ["XDG_CONFIG_HOME"] = null,
             ["REGISTRY_AUTH_FILE"] = null,
         };
-        return ExternalProcess.RunAsync("dotnet", environment, standardInput, [Path.Combine(AppContext.BaseDirectory, "hyperbuild.dll"), .. arguments]);
+        return ExternalProcess.RunAsync("dotnet", environment, standardInput, [HyperbuildDll, .. arguments]);
     }
+
+    private static string HyperbuildDll => Path.Combine(AppContext.BaseDirectory, "hyperbuild.dll");
 
     /// <summary>Pulls as hyperbuild would, with the auth files this test's environment names.</summary>
     private async Task<PulledImage> PullAsync(string repository, string destination)
     {
         var environment = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = Path.GetDirectoryName(ConfigFile), ["HOME"] = _work.Path };
-        var credentials = new AuthFileCredentialProvider(AuthFileLocations.SearchOrder(environment.GetValueOrDefault));
+        var credentials = AuthFileCredentialProvider.For(AuthFileLocations.Resolve(environment: environment.GetValueOrDefault));
         using var client = new RegistryClient(new RegistryClientOptions { Credentials = credentials });
         return await new ImagePuller(client).PullAsync(
             Reference.Parse($"{Registry.HostAndPort}/{repository}:v1"), Platform.Parse("linux/amd64"), await OciLayout.CreateAsync(_work.Combine(destination)), tag: "v1");

@@ -116,6 +116,58 @@ public sealed class PullCommandTests(RegistryFixture fixture) : IClassFixture<Re
         Assert.Equal(["rootfs"], Directory.EnumerateFileSystemEntries(_work.Combine("out")).Select(Path.GetFileName));
     }
 
+    [Theory]
+    [InlineData(LayerCompression.None)]
+    [InlineData(LayerCompression.Zstd)]
+    public async Task Pull_rootfs_unpacks_layers_of_every_compression_with_files_in_them(LayerCompression compression)
+    {
+        var layout = await OciLayout.CreateAsync(_work.Combine("source"));
+        var manifest = await WriteImageAsync(
+            layout,
+            compression,
+            TestImages.LayerTar(("etc/", null), ("etc/os-release", "ID=hyper\n"), ("bin/", null), ("bin/run.sh", "#!/bin/sh\necho hi\n")),
+            TestImages.LayerTar(("app/", null), ("app/a.txt", new string('a', 5000)), ("app/b.txt", "b")));
+        Assert.All(manifest.Image!.Layers, l => Assert.Equal(MediaTypes.LayerType(compression), l.MediaType));
+        await fixture.Registry.PushAsync(layout, manifest, "rootfs/plain", "v1");
+        var rootfs = _work.Combine("rootfs");
+
+        await Hyperbuild.RunCheckedAsync("pull", "-q", "--rootfs", rootfs, $"{Registry}/rootfs/plain:v1");
+
+        Assert.Equal("ID=hyper\n", File.ReadAllText(Path.Combine(rootfs, "etc", "os-release")));
+        Assert.Equal("#!/bin/sh\necho hi\n", File.ReadAllText(Path.Combine(rootfs, "bin", "run.sh")));
+        Assert.Equal(new string('a', 5000), File.ReadAllText(Path.Combine(rootfs, "app", "a.txt")));
+        Assert.Equal("b", File.ReadAllText(Path.Combine(rootfs, "app", "b.txt")));
+    }
+
+    [Fact]
+    public async Task Pull_rootfs_skips_device_nodes_with_a_warning_unless_devices_is_given()
+    {
+        var tar = new MemoryStream();
+        await using (var writer = new System.Formats.Tar.TarWriter(tar, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            await writer.WriteEntryAsync(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.Directory, "dev/") { Mode = (UnixFileMode)0x1ed });
+            await writer.WriteEntryAsync(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.BlockDevice, "dev/vda") { DeviceMajor = 254, DeviceMinor = 0, Mode = (UnixFileMode)0x1b6 });
+            await writer.WriteEntryAsync(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.CharacterDevice, "dev/mem") { DeviceMajor = 1, DeviceMinor = 1, Mode = (UnixFileMode)0x1b6 });
+            await writer.WriteEntryAsync(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "etc/os-release") { DataStream = new MemoryStream("ID=dev\n"u8.ToArray()) });
+        }
+
+        var layout = await OciLayout.CreateAsync(_work.Combine("source"));
+        var manifest = await WriteImageAsync(layout, tar.ToArray());
+        await fixture.Registry.PushAsync(layout, manifest, "rootfs/devices", "v1");
+        var safe = _work.Combine("safe");
+        var withDevices = _work.Combine("with-devices");
+
+        var (exitCode, _, error) = await Hyperbuild.RunAsync("pull", "-q", "--rootfs", safe, $"{Registry}/rootfs/devices:v1");
+        await Hyperbuild.RunCheckedAsync("pull", "-q", "--devices", "--rootfs", withDevices, $"{Registry}/rootfs/devices:v1");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("hyperbuild: warning: skipped 2 device nodes (dev/vda, dev/mem); --devices creates them\n", error);
+        Assert.Equal("ID=dev\n", File.ReadAllText(Path.Combine(safe, "etc", "os-release")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(safe, "dev")));
+        var stat = await ExternalProcess.RunCheckedAsync("stat", "-c", "%F %Hr:%Lr %a", Path.Combine(withDevices, "dev", "vda"), Path.Combine(withDevices, "dev", "mem"));
+        Assert.Equal("block special file 254:0 666\ncharacter special file 1:1 666\n", stat.StandardOutput);
+    }
+
     [Fact]
     public async Task Pull_rootfs_refuses_a_layer_that_escapes_and_leaves_nothing()
     {
@@ -163,12 +215,14 @@ public sealed class PullCommandTests(RegistryFixture fixture) : IClassFixture<Re
         Assert.Equal(image.Manifest.Bytes.ToArray(), System.Text.Encoding.UTF8.GetBytes(skopeo.StandardOutput));
     }
 
-    private static async Task<Manifest> WriteImageAsync(OciLayout layout, params byte[][] tars)
+    private static Task<Manifest> WriteImageAsync(OciLayout layout, params byte[][] tars) => WriteImageAsync(layout, LayerCompression.Gzip, tars);
+
+    private static async Task<Manifest> WriteImageAsync(OciLayout layout, LayerCompression compression, params byte[][] tars)
     {
         var layers = new List<Descriptor>();
         foreach (var tar in tars)
         {
-            layers.Add(await layout.WriteBlobAsync(TestImages.Compress(tar, LayerCompression.Gzip), MediaTypes.OciLayerGzip));
+            layers.Add(await layout.WriteBlobAsync(TestImages.Compress(tar, compression), MediaTypes.LayerType(compression)));
         }
 
         var config = TestImages.Config(tars.Select(t => Digest.Compute(t)).ToList());

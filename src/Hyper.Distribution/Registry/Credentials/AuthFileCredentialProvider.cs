@@ -27,8 +27,8 @@ public sealed class AuthFileCredentialProvider : IRegistryCredentialProvider
     /// <summary>The auth files searched, in order.</summary>
     public IReadOnlyList<string> Files { get; }
 
-    /// <summary>A provider over the files the process environment names.</summary>
-    public static AuthFileCredentialProvider FromEnvironment() => new(AuthFileLocations.SearchOrder());
+    /// <summary>A provider over the files <paramref name="locations"/> searches.</summary>
+    public static AuthFileCredentialProvider For(AuthFileLocations locations) => new((locations ?? throw new ArgumentNullException(nameof(locations))).SearchOrder);
 
     public async ValueTask<RegistryCredential?> GetCredentialAsync(string registry, CancellationToken cancellationToken)
     {

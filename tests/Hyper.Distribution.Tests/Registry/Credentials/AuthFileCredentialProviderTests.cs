@@ -134,26 +134,43 @@ public sealed class AuthFileCredentialProviderTests : IDisposable
     }
 
     [Fact]
-    public void Search_order_is_containers_auth_json_then_docker_config_and_registry_auth_file_alone()
+    public void Without_a_chosen_file_the_runtime_auth_json_is_primary_and_searched_before_the_others()
+    {
+        var runtime = _work.Combine("run-user");
+        Directory.CreateDirectory(runtime);
+        var environment = new Dictionary<string, string?> { ["HOME"] = "/home/u", ["XDG_RUNTIME_DIR"] = runtime };
+
+        var locations = AuthFileLocations.Resolve(environment: environment.GetValueOrDefault);
+
+        Assert.Equal(Path.Combine(runtime, "containers", "auth.json"), locations.Primary);
+        Assert.Equal([locations.Primary, "/home/u/.config/containers/auth.json", "/home/u/.docker/config.json"], locations.SearchOrder);
+
+        environment["XDG_CONFIG_HOME"] = "/home/u/cfg";
+        environment["XDG_RUNTIME_DIR"] = _work.Combine("no-such-directory");
+        var withoutRuntime = AuthFileLocations.Resolve(environment: environment.GetValueOrDefault);
+        Assert.Matches("^/run/containers/[0-9]+/auth.json$", withoutRuntime.Primary);
+        Assert.Equal([withoutRuntime.Primary, "/home/u/cfg/containers/auth.json", "/home/u/.docker/config.json"], withoutRuntime.SearchOrder);
+    }
+
+    [Theory]
+    [InlineData("/given/auth.json", "/env/auth.json", "/docker", "/given/auth.json")]
+    [InlineData(null, "/env/auth.json", "/docker", "/env/auth.json")]
+    [InlineData(null, null, "/docker", "/docker/config.json")]
+    public void A_chosen_file_is_primary_and_read_alone_authfile_then_registry_auth_file_then_docker_config(
+        string? authFile, string? registryAuthFile, string? dockerConfig, string expected)
     {
         var environment = new Dictionary<string, string?>
         {
             ["HOME"] = "/home/u",
-            ["XDG_RUNTIME_DIR"] = "/run/user/1000",
+            ["XDG_RUNTIME_DIR"] = _work.Path,
+            ["REGISTRY_AUTH_FILE"] = registryAuthFile,
+            ["DOCKER_CONFIG"] = dockerConfig,
         };
 
-        Assert.Equal(
-            ["/run/user/1000/containers/auth.json", "/home/u/.config/containers/auth.json", "/home/u/.docker/config.json"],
-            AuthFileLocations.SearchOrder(environment.GetValueOrDefault));
+        var locations = AuthFileLocations.Resolve(authFile, environment.GetValueOrDefault);
 
-        environment["DOCKER_CONFIG"] = "/etc/dockercfg";
-        environment["XDG_CONFIG_HOME"] = "/home/u/cfg";
-        environment.Remove("XDG_RUNTIME_DIR");
-        Assert.Equal(["/home/u/cfg/containers/auth.json", "/etc/dockercfg/config.json"], AuthFileLocations.SearchOrder(environment.GetValueOrDefault));
-        Assert.Equal("/etc/dockercfg/config.json", AuthFileLocations.DockerConfig(environment.GetValueOrDefault));
-
-        environment["REGISTRY_AUTH_FILE"] = "/tmp/auth.json";
-        Assert.Equal(["/tmp/auth.json"], AuthFileLocations.SearchOrder(environment.GetValueOrDefault));
+        Assert.Equal(expected, locations.Primary);
+        Assert.Equal([expected], locations.SearchOrder);
     }
 
     private static string? Describe(RegistryCredential? credential) => credential switch

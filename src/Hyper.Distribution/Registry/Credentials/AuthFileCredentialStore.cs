@@ -3,18 +3,17 @@ using System.Text;
 namespace Hyper.Distribution.Registry.Credentials;
 
 /// <summary>
-/// Where <c>hyperbuild login</c> keeps credentials, as <c>docker login</c> does: in the credential helper
-/// docker's <c>config.json</c> configures for the registry (<c>credHelpers</c>, else <c>credsStore</c>),
-/// else base64 in its <c>auths</c>. The file is rewritten atomically, owner-only, keeping whatever else it holds.
+/// Where <c>hyperbuild login</c> keeps credentials, as <c>podman login</c> and <c>docker login</c> do, in one auth
+/// file (<see cref="AuthFileLocations.Primary"/>; containers' <c>auth.json</c> and docker's <c>config.json</c> have the
+/// same shape): in the credential helper the file configures for the registry (<c>credHelpers</c>, else
+/// <c>credsStore</c>), else base64 in its <c>auths</c>. The file is rewritten atomically, owner-only, keeping
+/// whatever else it holds.
 /// </summary>
-/// <param name="configFile">docker's <c>config.json</c>, see <see cref="AuthFileLocations.DockerConfig"/>.</param>
+/// <param name="configFile">The auth file.</param>
 /// <param name="helperSearchPath">Where <c>docker-credential-*</c> helpers are looked for; <c>$PATH</c> when null.</param>
-public sealed class DockerCredentialStore(string configFile, string? helperSearchPath = null)
+public sealed class AuthFileCredentialStore(string configFile, string? helperSearchPath = null)
 {
     public string ConfigFile { get; } = configFile ?? throw new ArgumentNullException(nameof(configFile));
-
-    /// <summary>The store of the <c>config.json</c> the process environment names.</summary>
-    public static DockerCredentialStore FromEnvironment() => new(AuthFileLocations.DockerConfig());
 
     /// <summary>Keeps <paramref name="credential"/> for <paramref name="registry"/>; answers where it went, for the user.</summary>
     public async Task<string> StoreAsync(string registry, RegistryCredential credential, CancellationToken cancellationToken)

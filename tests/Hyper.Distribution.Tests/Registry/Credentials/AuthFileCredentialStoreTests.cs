@@ -7,7 +7,7 @@ using Hyper.Distribution.Registry.Credentials;
 namespace Hyper.Distribution.Tests.Registry.Credentials;
 
 /// <summary>What login and logout write: docker's config.json (atomically, owner-only, the rest kept) or its credential helper.</summary>
-public sealed class DockerCredentialStoreTests : IDisposable
+public sealed class AuthFileCredentialStoreTests : IDisposable
 {
     private readonly TempDirectory _work = new();
 
@@ -22,7 +22,7 @@ public sealed class DockerCredentialStoreTests : IDisposable
             {"auths":{"https://127.0.0.1:5000/":{"auth":"b2xkOm9sZA=="},"other.io":{"auth":"eDp5"}},
              "psFormat":"table {{.ID}}","proxies":{"default":{"httpProxy":"http://proxy:3128"}}}
             """);
-        var store = new DockerCredentialStore(config);
+        var store = new AuthFileCredentialStore(config);
 
         var where = await store.StoreAsync("127.0.0.1:5000", new RegistryCredential("user", "pa:ss"), CancellationToken.None);
 
@@ -45,7 +45,7 @@ public sealed class DockerCredentialStoreTests : IDisposable
     public async Task Docker_hub_is_stored_under_its_v1_key_and_erase_removes_it()
     {
         var config = _work.Combine("config.json");
-        var store = new DockerCredentialStore(config);
+        var store = new AuthFileCredentialStore(config);
 
         await store.StoreAsync("docker.io", new RegistryCredential("hubuser", "hubpass"), CancellationToken.None);
         var json = JsonNode.Parse(await File.ReadAllTextAsync(config))!;
@@ -62,7 +62,7 @@ public sealed class DockerCredentialStoreTests : IDisposable
         var helper = new ScriptedCredentialHelper(_work.Combine("bin"));
         var config = _work.Combine("config.json");
         await File.WriteAllTextAsync(config, """{"credsStore":"test"}""");
-        var store = new DockerCredentialStore(config, helper.Directory);
+        var store = new AuthFileCredentialStore(config, helper.Directory);
 
         var where = await store.StoreAsync("127.0.0.1:5000", new RegistryCredential("user", "secret"), CancellationToken.None);
 

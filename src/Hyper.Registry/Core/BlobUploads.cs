@@ -130,10 +130,9 @@ public sealed class BlobUploads(IBlobStore blobs, IMetadataStore metadata, TimeP
                 throw DigestInvalid(digest, $"upload content has digest {actual}, not {digest}; the upload was discarded, push the blob again");
             }
 
-            if (await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
-            {
-                await blobs.CommitUploadAsync(uploadId, digest, cancellationToken).ConfigureAwait(false);
-            }
+            // Committed even when the blob is stored already: the stored file may be the one damaged (a
+            // short file after a power cut), which is why the client pushes again.
+            await blobs.CommitUploadAsync(uploadId, digest, cancellationToken).ConfigureAwait(false);
 
             await metadata.LinkBlobAsync(repository, digest, size, cancellationToken).ConfigureAwait(false);
             await ForgetAsync(uploadId, cancellationToken).ConfigureAwait(false);

@@ -20,7 +20,8 @@ public sealed class RepositoryBlobs(IBlobStore blobs, IMetadataStore metadata, R
             ?? throw BlobUnknown(repository, digest);
 
         // Blobs are not synced to disk when stored; after a power cut a file may come back short.
-        // Serving it would hand out corrupt content under a digest, so it is reported missing instead.
+        // Serving it would hand out corrupt content under a digest, so it is reported missing instead;
+        // pushing it again replaces the file.
         return blob.Length == size ? blob : throw new RegistryException(
             RegistryErrorCode.BlobUnknown,
             $"blob {digest} in repository {repository} is damaged in storage ({blob.Length} bytes, {size} expected): push it again",

@@ -64,6 +64,9 @@ public sealed class FilesystemBlobStore : IBlobStore
         _uploads = Directory.CreateDirectory(Path.Combine(RootDirectory, "uploads")).FullName;
         _tmp = Directory.CreateDirectory(Path.Combine(RootDirectory, "tmp")).FullName;
         DirectoryEntries.FlushToDisk(RootDirectory);
+
+        // A root that cannot be written fails here, at start, rather than at the first push.
+        File.Create(Path.Combine(_tmp, Guid.NewGuid().ToString("N")), 1, FileOptions.DeleteOnClose).Dispose();
         RemoveStaleTempFiles();
     }
 

@@ -46,7 +46,7 @@ public sealed class ImagePuller(RegistryClient client)
         var image = manifest.Image ?? throw new RegistryClientException(
             $"{reference} is not a container image: its manifest is of type '{manifest.MediaType}'",
             RegistryErrorCodes.InvalidResponse);
-        if (image.Config.MediaType is not (MediaTypes.OciConfig or MediaTypes.DockerConfig))
+        if (!MediaTypes.IsImageConfig(image.Config.MediaType))
         {
             throw new RegistryClientException(
                 $"{reference} is not a container image but an artifact: its config is of type '{image.Config.MediaType}'",

@@ -95,13 +95,14 @@ public sealed class Manifest
         var copy = bytes.ToArray();
         var declared = ReadDeclaredShape(copy);
         contentType = NormalizeContentType(contentType);
-        if (declared.MediaType is { } field && contentType is not null && contentType != field
+        if (declared.MediaType is { } field && contentType is not null && !MediaTypes.Equal(contentType, field)
             && MediaTypes.IsManifest(contentType))
         {
             throw new InvalidOciDocumentException($"manifest mediaType '{field}' does not match its content type '{contentType}'");
         }
 
-        var mediaType = declared.MediaType ?? contentType ?? declared.GuessedMediaType
+        // Canonical: the switch below compares constants, and the type is served as it is kept here.
+        var mediaType = MediaTypes.Canonical(declared.MediaType ?? contentType ?? declared.GuessedMediaType)
             ?? throw new InvalidOciDocumentException("manifest has no mediaType, and none was given with it");
 
         switch (mediaType)
@@ -109,7 +110,7 @@ public sealed class Manifest
             case MediaTypes.OciManifest or MediaTypes.DockerManifest:
                 var image = OciJson.Deserialize<ImageManifest>(copy, "manifest");
                 image.Validate();
-                if (mediaType == MediaTypes.DockerManifest && image.MediaType != MediaTypes.DockerManifest)
+                if (mediaType == MediaTypes.DockerManifest && !MediaTypes.Equal(image.MediaType, MediaTypes.DockerManifest))
                 {
                     throw new InvalidOciDocumentException($"a Docker schema 2 manifest must carry mediaType '{MediaTypes.DockerManifest}'");
                 }
@@ -136,7 +137,9 @@ public sealed class Manifest
         var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
         var bare = (semicolon >= 0 ? contentType[..semicolon] : contentType).Trim();
         // Clients that send no meaningful type: fall back to the document's own field.
-        return bare is "application/json" or "application/octet-stream" or "text/plain" ? null : bare;
+        return MediaTypes.Equal(bare, "application/json") || MediaTypes.Equal(bare, "application/octet-stream") || MediaTypes.Equal(bare, "text/plain")
+            ? null
+            : bare;
     }
 
     private readonly record struct DeclaredShape(string? MediaType, string? GuessedMediaType);

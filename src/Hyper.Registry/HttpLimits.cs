@@ -19,9 +19,9 @@ public static class HttpLimits
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(limits);
-        var read = TimeoutOf(http.Timeout.Read, "http.timeout.read");
-        var write = TimeoutOf(http.Timeout.Write, "http.timeout.write");
-        var idle = TimeoutOf(http.Timeout.Idle, "http.timeout.idle");
+        var read = TimeoutOf(http.Timeout.Read);
+        var write = TimeoutOf(http.Timeout.Write);
+        var idle = TimeoutOf(http.Timeout.Idle);
 
         // Blobs are streamed to disk, never buffered: there is no reason to cap their size. What must be
         // bounded is how long a body may stall, or a client holds a socket and a temp file forever.
@@ -34,18 +34,9 @@ public static class HttpLimits
     }
 
     /// <summary>A timeout setting: null when switched off (<c>0</c>), else longer than a second.</summary>
-    public static TimeSpan? TimeoutOf(string value, string key)
+    public static TimeSpan? TimeoutOf(string value)
     {
-        TimeSpan timeout;
-        try
-        {
-            timeout = GoDuration.Parse(value);
-        }
-        catch (FormatException e)
-        {
-            throw new FormatException($"{key}: {e.Message}", e);
-        }
-
+        var timeout = GoDuration.Parse(value);
         if (timeout == TimeSpan.Zero)
         {
             return null;
@@ -53,7 +44,7 @@ public static class HttpLimits
 
         return timeout > ShortestTimeout
             ? timeout
-            : throw new FormatException($"{key}: '{value}' is too short: give more than 1s, or 0 for no timeout");
+            : throw new FormatException($"'{value}' is too short: give more than 1s, or 0 for no timeout");
     }
 
     /// <summary>

@@ -27,25 +27,25 @@ public static class HyperregistryCommand
         };
         serve.SetAction(async (parse, cancellationToken) =>
         {
-            RegistryOptions options;
             try
             {
-                options = RegistryConfiguration.Load(parse.GetValue(config)?.FullName, Environment.GetEnvironmentVariables());
+                var options = RegistryConfiguration.Load(parse.GetValue(config)?.FullName, Environment.GetEnvironmentVariables());
+                var app = RegistryHost.Build(options);
+                await using (app.ConfigureAwait(false))
+                {
+                    await RegistryHost.InitializeAsync(app, cancellationToken).ConfigureAwait(false);
+                    await RegistryHost.StartAsync(app, cancellationToken).ConfigureAwait(false);
+
+                    // The host stops cleanly on SIGTERM and Ctrl-C: requests in flight finish, uploads in
+                    // progress keep what they had for the client to resume.
+                    await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or IOException)
+            catch (InvalidConfigurationException e)
             {
+                // One line, no stack trace: the message names the setting and its value.
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"hyperregistry: {e.Message}").ConfigureAwait(false);
                 return 2;
-            }
-
-            var app = RegistryHost.Build(options);
-            await using (app.ConfigureAwait(false))
-            {
-                await RegistryHost.InitializeAsync(app, cancellationToken).ConfigureAwait(false);
-
-                // The host stops cleanly on SIGTERM and Ctrl-C: requests in flight finish, uploads in
-                // progress keep what they had for the client to resume.
-                await app.RunAsync().ConfigureAwait(false);
             }
 
             return 0;

@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 using Hyper.Registry.Api;
 using Hyper.Registry.Configuration;
 using Hyper.Registry.Core;
@@ -5,6 +7,7 @@ using Hyper.Registry.Metadata;
 using Hyper.Registry.Storage;
 
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Data.Sqlite;
 
 namespace Hyper.Registry;
 
@@ -28,14 +31,27 @@ public static class RegistryHost
         });
 
         builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(options.Log.Level switch
+        var minimumLevel = options.Log.Level switch
         {
             "error" => LogLevel.Error,
             "warn" => LogLevel.Warning,
             "debug" => LogLevel.Debug,
             _ => LogLevel.Information,
-        });
+        };
+        builder.Logging.SetMinimumLevel(minimumLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // A failed start is reported by StartAsync as one line naming the setting (a port in use is
+        // http.addr). Until the server has started, the host's error about it (with a stack trace) and its
+        // messages about stopping again are held back; "Now listening on" and everything after the start
+        // are not.
+        WebApplication? app = null;
+        foreach (var category in (string[])["Microsoft.Extensions.Hosting.Internal.Host", "Microsoft.Hosting.Lifetime"])
+        {
+            builder.Logging.AddFilter(category, level => level >= minimumLevel && app is { Lifetime: var lifetime }
+                && (lifetime.ApplicationStarted.IsCancellationRequested || (level < LogLevel.Error && !lifetime.ApplicationStopping.IsCancellationRequested)));
+        }
+
         if (options.Log.Formatter == "json")
         {
             builder.Logging.AddJsonConsole();
@@ -45,11 +61,11 @@ public static class RegistryHost
             builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         }
 
-        var root = Path.GetFullPath(options.Storage.Filesystem.RootDirectory);
-        Directory.CreateDirectory(root);
+        var blobStore = OpenBlobStore(options.Storage.Filesystem.RootDirectory);
+        var root = blobStore.RootDirectory;
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IBlobStore>(_ => new FilesystemBlobStore(root));
+        builder.Services.AddSingleton<IBlobStore>(blobStore);
         builder.Services.AddSingleton<IMetadataStore>(_ => CreateMetadataStore(options, root));
         builder.Services.AddSingleton<RepositoryBlobs>();
         builder.Services.AddSingleton<BlobUploads>();
@@ -57,7 +73,7 @@ public static class RegistryHost
         builder.Services.AddSingleton<RegistryEndpoints>();
         builder.Services.AddHostedService<UploadPurging>();
 
-        var app = builder.Build();
+        app = builder.Build();
         app.UseMiddleware<RequestLogging>();
         var endpoints = app.Services.GetRequiredService<RegistryEndpoints>();
 
@@ -78,10 +94,55 @@ public static class RegistryHost
     }
 
     /// <summary>Creates the metadata schema before the first request, so a bad database fails at start.</summary>
+    /// <exception cref="InvalidConfigurationException">The database cannot be opened or created.</exception>
     public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
-        await app.Services.GetRequiredService<IMetadataStore>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.Services.GetRequiredService<IMetadataStore>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            var options = app.Services.GetRequiredService<RegistryOptions>();
+            throw string.IsNullOrEmpty(options.Database.Url)
+                ? InvalidConfigurationException.For("storage.filesystem.rootdirectory", options.Storage.Filesystem.RootDirectory, $"cannot hold the database: {e.Message}", e)
+                : InvalidConfigurationException.For("database.url", options.Database.Url, $"cannot be opened: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Starts serving. A listen address the machine refuses (in use, not one of its addresses, a port
+    /// that needs privileges) is a configuration error naming http.addr.
+    /// </summary>
+    /// <exception cref="InvalidConfigurationException">The address cannot be listened on.</exception>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            // Stopped, not just disposed, so the services that did start end as at any other stop.
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<RegistryOptions>().Http.Addr;
+            throw InvalidConfigurationException.For("http.addr", address, $"cannot be listened on: {(e.InnerException ?? e).Message}", e);
+        }
+    }
+
+    /// <summary>Opens the blob store; a root directory that cannot be created or written is a configuration error.</summary>
+    private static FilesystemBlobStore OpenBlobStore(string rootDirectory)
+    {
+        try
+        {
+            return new FilesystemBlobStore(rootDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw InvalidConfigurationException.For("storage.filesystem.rootdirectory", rootDirectory, $"cannot be used: {e.Message}", e);
+        }
     }
 
     private static IMetadataStore CreateMetadataStore(RegistryOptions options, string root)
@@ -93,7 +154,7 @@ public static class RegistryHost
             return new SqliteMetadataStore(file);
         }
 
-        throw new InvalidOperationException(
-            $"database.url '{url}' is not supported yet: leave it empty for the embedded SQLite database, or use sqlite:<file>");
+        throw InvalidConfigurationException.For(
+            "database.url", url, "is not supported: only the embedded SQLite database is implemented; leave it empty or use sqlite:<file>");
     }
 }

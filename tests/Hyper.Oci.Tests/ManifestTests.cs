@@ -186,6 +186,29 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public void Manifest_given_with_a_case_variant_content_type_is_parsed_as_that_type()
+    {
+        var json = """{"schemaVersion":2,"config":{"mediaType":"a/b","size":2,"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}"""u8.ToArray();
+
+        var manifest = Manifest.Parse(json, "Application/Vnd.Oci.Image.Manifest.V1+Json");
+
+        Assert.Equal(MediaTypes.OciManifest, manifest.MediaType);
+        Assert.NotNull(manifest.Image);
+        Assert.Single(manifest.Blobs);
+    }
+
+    [Fact]
+    public void Media_type_field_and_content_type_that_differ_only_in_case_agree()
+    {
+        var json = """{"schemaVersion":2,"mediaType":"Application/Vnd.Oci.Image.Index.V1+Json","manifests":[]}"""u8.ToArray();
+
+        var manifest = Manifest.Parse(json, MediaTypes.OciIndex);
+
+        Assert.Equal(MediaTypes.OciIndex, manifest.MediaType);
+        Assert.NotNull(manifest.Index);
+    }
+
+    [Fact]
     public void Docker_manifest_without_its_media_type_field_is_rejected()
     {
         var json = """{"schemaVersion":2,"config":{"mediaType":"a/b","size":2,"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}"""u8.ToArray();

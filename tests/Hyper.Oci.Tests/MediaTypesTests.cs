@@ -42,6 +42,41 @@ public sealed class MediaTypesTests
         Assert.Equal(expected, MediaTypes.LayerType(compression, docker));
     }
 
+    [Theory]
+    [InlineData("Application/Vnd.Oci.Image.Manifest.V1+Json", MediaTypes.OciManifest)]
+    [InlineData("APPLICATION/VND.DOCKER.DISTRIBUTION.MANIFEST.LIST.V2+JSON", MediaTypes.DockerManifestList)]
+    [InlineData(MediaTypes.OciLayerGzip, MediaTypes.OciLayerGzip)]
+    [InlineData("Application/Vnd.Example.Unknown", "Application/Vnd.Example.Unknown")]
+    public void Canonical_spells_a_known_type_as_its_constant_whatever_its_case(string mediaType, string expected)
+    {
+        Assert.Equal(expected, MediaTypes.Canonical(mediaType));
+    }
+
+    [Fact]
+    public void Every_test_ignores_case()
+    {
+        Assert.True(MediaTypes.IsImageManifest("Application/Vnd.Oci.Image.Manifest.V1+Json"));
+        Assert.True(MediaTypes.IsIndex("application/VND.OCI.IMAGE.INDEX.V1+JSON"));
+        Assert.True(MediaTypes.IsImageConfig("Application/Vnd.Docker.Container.Image.V1+Json"));
+        Assert.True(MediaTypes.IsNonDistributableLayer("Application/Vnd.Docker.Image.Rootfs.Foreign.Diff.Tar.Gzip"));
+        Assert.Equal(LayerCompression.Zstd, MediaTypes.LayerCompressionOf("application/vnd.oci.image.layer.v1.TAR+ZSTD"));
+        Assert.True(MediaTypes.Equal("application/vnd.example.SBOM", "Application/Vnd.Example.Sbom"));
+        Assert.False(MediaTypes.Equal("application/vnd.example.sbom", null));
+    }
+
+    [Theory]
+    [InlineData(MediaTypes.OciNonDistributableLayer, true)]
+    [InlineData(MediaTypes.OciNonDistributableLayerGzip, true)]
+    [InlineData(MediaTypes.OciNonDistributableLayerZstd, true)]
+    [InlineData(MediaTypes.DockerForeignLayer, true)]
+    [InlineData(MediaTypes.OciLayerGzip, false)]
+    [InlineData(MediaTypes.DockerLayerGzip, false)]
+    [InlineData(MediaTypes.OciConfig, false)]
+    public void Only_foreign_layer_types_are_non_distributable(string mediaType, bool nonDistributable)
+    {
+        Assert.Equal(nonDistributable, MediaTypes.IsNonDistributableLayer(mediaType));
+    }
+
     [Fact]
     public void Empty_json_descriptor_describes_the_two_bytes_of_an_empty_object()
     {

@@ -68,7 +68,7 @@ public static class CacheManifest
             }
         }
 
-        if (content.Manifest.Image is not { Config.MediaType: ConfigMediaType } image)
+        if (content.Manifest.Image is not { } image || !MediaTypes.Equal(image.Config.MediaType, ConfigMediaType))
         {
             throw new InvalidOciDocumentException($"it is neither hyperbuild build cache (config {ConfigMediaType}) nor an image built with --cache-to type=inline");
         }

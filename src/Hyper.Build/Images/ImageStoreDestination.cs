@@ -26,7 +26,7 @@ public sealed class ImageStoreDestination(ImageStore store, IReadOnlyCollection<
             throw new ArgumentException($"{manifest.Digest} is an index: the local store holds images, so choose the platform's image first", nameof(image));
         }
 
-        if (parsed.Config.MediaType is not (MediaTypes.OciConfig or MediaTypes.DockerConfig))
+        if (!MediaTypes.IsImageConfig(parsed.Config.MediaType))
         {
             throw new InvalidOciDocumentException($"{manifest.Digest} is not a container image but an artifact (config of type '{parsed.Config.MediaType}'): the local store holds images only");
         }

@@ -57,7 +57,7 @@ public static class InspectCommand
                 return 0;
             }
 
-            var parsed = manifest.Config.MediaType is MediaTypes.OciConfig or MediaTypes.DockerConfig ? ImageConfig.Parse(configBytes) : null;
+            var parsed = MediaTypes.IsImageConfig(manifest.Config.MediaType) ? ImageConfig.Parse(configBytes) : null;
             var name = where.Reference is { } reference ? reference.Name : null;
             ImageInspectionWriter.Write(output, name, content.Manifest.Digest, manifest, parsed);
             return 0;

@@ -1,3 +1,4 @@
+using Hyper.Oci;
 using Hyper.Registry.Core;
 
 namespace Hyper.Registry.Api;
@@ -78,8 +79,8 @@ public sealed partial class RegistryEndpoints
             foreach (var part in (header ?? string.Empty).Split(','))
             {
                 var type = part.Split(';')[0].Trim();
-                if (type.Length == 0 || type is "*/*" or "application/*" or "application/json"
-                    || string.Equals(type, mediaType, StringComparison.OrdinalIgnoreCase))
+                if (type.Length == 0 || type is "*/*" || MediaTypes.Equal(type, "application/*") || MediaTypes.Equal(type, "application/json")
+                    || MediaTypes.Equal(type, mediaType))
                 {
                     return true;
                 }

@@ -16,70 +16,117 @@ public static class RegistryConfiguration
     public const string EnvironmentPrefix = "REGISTRY_";
 
     /// <summary>
-    /// Every setting, by its path in the file. Keys not listed (Distribution's notifications, health,
-    /// middleware, …) are ignored rather than refused, so an existing config.yml loads as it is.
+    /// Every setting, by its path in the file, with the check of its value: a bad value throws a
+    /// <see cref="FormatException"/> saying what is wrong with it, and <see cref="Load"/> names the key.
+    /// Keys not listed (Distribution's notifications, health, middleware, …) are ignored rather than refused,
+    /// so an existing config.yml loads as it is, unless ignoring them would change what is served
+    /// (<see cref="UnsupportedReason"/>).
     /// </summary>
-    private static readonly Dictionary<string, Action<RegistryOptions, string, string>> Settings = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Action<RegistryOptions, string>> Settings = new(StringComparer.Ordinal)
     {
-        ["version"] = (o, v, _) => o.Version = v,
-        ["log.level"] = (o, v, _) => o.Log.Level = v,
-        ["log.formatter"] = (o, v, _) => o.Log.Formatter = v,
-        ["http.addr"] = (o, v, _) => o.Http.Addr = v,
-        ["http.host"] = (o, v, _) => o.Http.Host = v,
-        ["http.timeout.read"] = (o, v, _) => o.Http.Timeout.Read = v,
-        ["http.timeout.write"] = (o, v, _) => o.Http.Timeout.Write = v,
-        ["http.timeout.idle"] = (o, v, _) => o.Http.Timeout.Idle = v,
-        ["http.mindatarate"] = (o, v, key) => o.Http.MinDataRate = ParseCount(v, key, "bytes per second"),
-        ["http.maxconnections"] = (o, v, key) => o.Http.MaxConnections = ParseCount(v, key, "connections"),
-        ["storage.filesystem.rootdirectory"] = (o, v, _) => o.Storage.Filesystem.RootDirectory = v,
-        ["storage.delete.enabled"] = (o, v, key) => o.Storage.Delete.Enabled = ParseBool(v, key),
-        ["storage.maintenance.uploadpurging.enabled"] = (o, v, key) => o.Storage.Maintenance.UploadPurging.Enabled = ParseBool(v, key),
-        ["storage.maintenance.uploadpurging.age"] = (o, v, _) => o.Storage.Maintenance.UploadPurging.Age = v,
-        ["storage.maintenance.uploadpurging.interval"] = (o, v, _) => o.Storage.Maintenance.UploadPurging.Interval = v,
-        ["database.url"] = (o, v, _) => o.Database.Url = v,
-        ["redis.url"] = (o, v, _) => o.Redis.Url = v,
-        ["validation.manifests.maxsize"] = (o, v, key) => o.Validation.Manifests.MaxSize = long.TryParse(v, out var size)
+        ["version"] = (o, v) => o.Version = v == "0.1" ? v : throw new FormatException($"'{v}' is not supported: the only configuration version is 0.1"),
+        ["log.level"] = (o, v) => o.Log.Level = v is "error" or "warn" or "info" or "debug" ? v : throw new FormatException($"'{v}' is not one of error, warn, info, debug"),
+        ["log.formatter"] = (o, v) => o.Log.Formatter = v is "text" or "json" ? v : throw new FormatException($"'{v}' is not text or json"),
+        ["http.addr"] = (o, v) =>
+        {
+            _ = ListenAddress.Parse(v);
+            o.Http.Addr = v;
+        },
+        ["http.host"] = (o, v) => o.Http.Host = v.Length == 0 || IsHttpUrl(v) ? v : throw new FormatException($"'{v}' is not an absolute http or https URL, e.g. https://registry.example.com"),
+        ["http.net"] = (_, v) => Require(v is "" or "tcp", $"'{v}' is not supported: hyperregistry listens on TCP only (http.addr)"),
+        ["http.prefix"] = (_, v) => Require(v is "" or "/", $"'{v}' is not supported: hyperregistry serves the API at /v2/; map a prefix in a proxy in front of it"),
+        ["http.timeout.read"] = (o, v) => o.Http.Timeout.Read = Timeout(v),
+        ["http.timeout.write"] = (o, v) => o.Http.Timeout.Write = Timeout(v),
+        ["http.timeout.idle"] = (o, v) => o.Http.Timeout.Idle = Timeout(v),
+        ["http.mindatarate"] = (o, v) => o.Http.MinDataRate = ParseCount(v, "bytes per second"),
+        ["http.maxconnections"] = (o, v) => o.Http.MaxConnections = ParseCount(v, "connections"),
+        ["storage.filesystem.rootdirectory"] = (o, v) => o.Storage.Filesystem.RootDirectory = v.Length > 0 ? v : throw new FormatException("'' is empty: name the directory for blobs, uploads and the database"),
+        ["storage.delete.enabled"] = (o, v) => o.Storage.Delete.Enabled = ParseBool(v),
+        ["storage.maintenance.uploadpurging.enabled"] = (o, v) => o.Storage.Maintenance.UploadPurging.Enabled = ParseBool(v),
+        ["storage.maintenance.uploadpurging.age"] = (o, v) => o.Storage.Maintenance.UploadPurging.Age = PositiveDuration(v),
+        ["storage.maintenance.uploadpurging.interval"] = (o, v) => o.Storage.Maintenance.UploadPurging.Interval = PositiveDuration(v),
+        ["storage.maintenance.uploadpurging.dryrun"] = (_, v) => Require(!ParseBool(v), $"'{v}' is not supported: hyperregistry has no dry run of upload purging; set uploadpurging.enabled: false instead"),
+        ["storage.maintenance.readonly.enabled"] = (_, v) => Require(!ParseBool(v), $"'{v}' is not supported: hyperregistry has no read-only mode"),
+        ["database.url"] = (o, v) => o.Database.Url = IsSqliteUrl(v) ? v : throw new FormatException(
+            $"'{v}' is not supported: only the embedded SQLite database is implemented; leave database.url empty (a database under the storage root) or use sqlite:<file>"),
+        ["redis.url"] = (o, v) => o.Redis.Url = v.Length == 0 || (Uri.TryCreate(v, UriKind.Absolute, out var uri) && uri.Scheme is "redis" or "rediss")
+            ? v
+            : throw new FormatException($"'{v}' is not a redis:// or rediss:// URL"),
+        ["validation.manifests.maxsize"] = (o, v) => o.Validation.Manifests.MaxSize = long.TryParse(v, out var size) && size > 0
             ? size
-            : throw new FormatException($"{key}: '{v}' is not a number of bytes"),
+            : throw new FormatException($"'{v}' is not a positive number of bytes"),
     };
 
+    /// <summary>Sections under <c>storage</c> that are not storage drivers; any other is a driver.</summary>
+    private static readonly HashSet<string> StorageSections = new(StringComparer.Ordinal) { "filesystem", "delete", "maintenance", "cache", "redirect", "tag" };
+
     /// <summary>Loads the file at <paramref name="path"/> (none: defaults) with <paramref name="environment"/> on top.</summary>
+    /// <exception cref="InvalidConfigurationException">The file cannot be read, or a setting is bad or unsupported.</exception>
     public static RegistryOptions Load(string? path, IDictionary environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        // Each value with where it came from (the file, or the variable), for the message when it is bad.
+        var values = new Dictionary<string, (string Value, string Origin)>(StringComparer.Ordinal);
         if (path is not null)
         {
-            Flatten(ReadFile(path), prefix: string.Empty, values);
+            var file = new Dictionary<string, string>(StringComparer.Ordinal);
+            Flatten(ReadFile(path), prefix: string.Empty, file);
+            foreach (var (key, value) in file)
+            {
+                values[key] = (value, path);
+            }
         }
 
         foreach (DictionaryEntry variable in environment)
         {
             if (variable.Key is string name && name.StartsWith(EnvironmentPrefix, StringComparison.Ordinal) && variable.Value is string value)
             {
-                values[name[EnvironmentPrefix.Length..].ToLowerInvariant().Replace('_', '.')] = value;
+                values[name[EnvironmentPrefix.Length..].ToLowerInvariant().Replace('_', '.')] = (value, name);
             }
         }
 
-        var source = path ?? "environment";
         var options = new RegistryOptions();
-        foreach (var (key, value) in values)
+        foreach (var (key, (value, origin)) in values.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
+            if (UnsupportedReason(key) is { } reason)
+            {
+                throw new InvalidConfigurationException($"{origin}: {key}: '{value}' {reason}");
+            }
+
             if (Settings.TryGetValue(key, out var apply))
             {
                 try
                 {
-                    apply(options, value, key);
+                    apply(options, value);
                 }
                 catch (FormatException e)
                 {
-                    throw new InvalidOperationException($"{source}: {e.Message}", e);
+                    throw new InvalidConfigurationException($"{origin}: {key}: {e.Message}", e);
                 }
             }
         }
 
-        Validate(options, source);
         return options;
+    }
+
+    /// <summary>
+    /// Why a Distribution setting hyperregistry does not implement cannot just be ignored: without it the
+    /// registry would serve something else than the file asks for (open instead of authenticated, plain
+    /// HTTP instead of TLS, local files instead of S3). Null for every other key.
+    /// </summary>
+    private static string? UnsupportedReason(string key)
+    {
+        var section = key.Split('.');
+        return section switch
+        {
+            ["auth", _, ..] => "is not supported: hyperregistry has no authentication of its own; put it behind a proxy that authenticates, and remove the auth section",
+            ["http", "tls", _, ..] => "is not supported: hyperregistry serves plain HTTP; terminate TLS in a proxy in front of it, and remove http.tls",
+            ["proxy", _, ..] => "is not supported: hyperregistry is not a pull-through cache; remove the proxy section",
+            ["storage", var driver, ..] when !StorageSections.Contains(driver) =>
+                $"is not supported: hyperregistry stores blobs on the local filesystem only (storage.filesystem.rootdirectory); remove storage.{driver}",
+            _ => null,
+        };
     }
 
     private static YamlMappingNode ReadFile(string path)
@@ -92,7 +139,11 @@ public static class RegistryConfiguration
         }
         catch (YamlException e)
         {
-            throw new InvalidOperationException($"{path}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.Message}", e);
+            throw new InvalidConfigurationException($"{path}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidConfigurationException($"{path}: cannot read the configuration: {e.Message}", e);
         }
 
         if (stream.Documents.Count == 0)
@@ -101,7 +152,7 @@ public static class RegistryConfiguration
         }
 
         return stream.Documents[0].RootNode as YamlMappingNode
-            ?? throw new InvalidOperationException($"{path}: the configuration must be a YAML mapping (key: value)");
+            ?? throw new InvalidConfigurationException($"{path}: the configuration must be a YAML mapping (key: value)");
     }
 
     /// <summary>Turns nested mappings into <c>a.b.c</c> → scalar; sequences (lists) are not settings here.</summary>
@@ -128,43 +179,41 @@ public static class RegistryConfiguration
     }
 
     /// <summary>A whole number, 0 or more.</summary>
-    private static long ParseCount(string value, string key, string unit) =>
+    private static long ParseCount(string value, string unit) =>
         long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
             ? count
-            : throw new FormatException($"{key}: '{value}' is not a number of {unit} (0 or more)");
+            : throw new FormatException($"'{value}' is not a number of {unit} (0 or more)");
+
+    /// <summary>A timeout: checked here so that a bad one is refused at load, not when the server starts.</summary>
+    private static string Timeout(string value)
+    {
+        _ = HttpLimits.TimeoutOf(value);
+        return value;
+    }
 
     /// <summary>Booleans as Go's strconv.ParseBool reads them, since Distribution's files were written for it.</summary>
-    private static bool ParseBool(string value, string key) => value switch
+    private static bool ParseBool(string value) => value switch
     {
         "1" or "t" or "T" or "true" or "TRUE" or "True" => true,
         "0" or "f" or "F" or "false" or "FALSE" or "False" => false,
-        _ => throw new FormatException($"{key}: '{value}' is not true or false"),
+        _ => throw new FormatException($"'{value}' is not true or false"),
     };
 
-    private static void Validate(RegistryOptions options, string source)
+    /// <summary>For settings accepted only with the value that means what hyperregistry does anyway.</summary>
+    private static void Require(bool accepted, string reason)
     {
-        try
+        if (!accepted)
         {
-            _ = ListenAddress.Parse(options.Http.Addr);
-            _ = GoDuration.Parse(options.Storage.Maintenance.UploadPurging.Age);
-            _ = GoDuration.Parse(options.Storage.Maintenance.UploadPurging.Interval);
-            _ = HttpLimits.TimeoutOf(options.Http.Timeout.Read, "http.timeout.read");
-            _ = HttpLimits.TimeoutOf(options.Http.Timeout.Write, "http.timeout.write");
-            _ = HttpLimits.TimeoutOf(options.Http.Timeout.Idle, "http.timeout.idle");
-        }
-        catch (FormatException e)
-        {
-            throw new InvalidOperationException($"{source}: {e.Message}", e);
-        }
-
-        if (options.Validation.Manifests.MaxSize <= 0)
-        {
-            throw new InvalidOperationException($"{source}: validation.manifests.maxsize must be positive");
-        }
-
-        if (options.Log.Level is not ("error" or "warn" or "info" or "debug"))
-        {
-            throw new InvalidOperationException($"{source}: log.level '{options.Log.Level}' is not one of error, warn, info, debug");
+            throw new FormatException(reason);
         }
     }
+
+    private static string PositiveDuration(string value) =>
+        GoDuration.Parse(value) > TimeSpan.Zero ? value : throw new FormatException($"'{value}' is not a positive duration, e.g. 24h or 90m");
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private static bool IsSqliteUrl(string value) =>
+        value.Length == 0 || (value.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) && value.Length > "sqlite:".Length);
 }

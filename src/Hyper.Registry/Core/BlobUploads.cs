@@ -132,17 +132,16 @@ public sealed class BlobUploads(IBlobStore blobs, IMetadataStore metadata, TimeP
                 throw DigestInvalid(digest, $"upload content has digest {actual}, not {digest}; the upload was discarded, push the blob again");
             }
 
-            if (await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
+            // Committed even when the blob is stored already: the stored file may be the one damaged (a
+            // short file after a power cut), which is why the client pushes again.
+            try
             {
-                try
-                {
-                    await blobs.CommitUploadAsync(uploadId, digest, cancellationToken).ConfigureAwait(false);
-                }
-                catch (FileNotFoundException)
-                {
-                    // Removed under this request, e.g. by another replica's purging.
-                    throw UploadUnknown(uploadId);
-                }
+                await blobs.CommitUploadAsync(uploadId, digest, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException)
+            {
+                // Removed under this request, e.g. by another replica's purging.
+                throw UploadUnknown(uploadId);
             }
 
             await metadata.LinkBlobAsync(repository, digest, size, cancellationToken).ConfigureAwait(false);

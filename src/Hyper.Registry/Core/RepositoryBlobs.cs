@@ -19,8 +19,9 @@ public sealed class RepositoryBlobs(IBlobStore blobs, IMetadataStore metadata, R
         var blob = await blobs.OpenAsync(digest, cancellationToken).ConfigureAwait(false)
             ?? throw BlobUnknown(repository, digest);
 
-        // Blobs are not synced to disk when stored; after a power cut a file may come back short.
-        // Serving it would hand out corrupt content under a digest, so it is reported missing instead.
+        // A file may come back short from damage, or from a power cut when it was stored without a sync
+        // (as blobs were before the store synced them). Serving it would hand out corrupt content under a
+        // digest, so it is reported missing instead; pushing it again replaces the file.
         return blob.Length == size ? blob : throw new RegistryException(
             RegistryErrorCode.BlobUnknown,
             $"blob {digest} in repository {repository} is damaged in storage ({blob.Length} bytes, {size} expected): push it again",

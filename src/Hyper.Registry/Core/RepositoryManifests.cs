@@ -118,23 +118,26 @@ public sealed class RepositoryManifests(IBlobStore blobs, IMetadataStore metadat
             ?? throw ManifestUnknown(repository, reference);
     }
 
-    /// <summary>Every blob and child manifest must already be in the repository; a subject need not be.</summary>
+    /// <summary>
+    /// Every blob and child manifest must already be in the repository; a subject need not be, nor a
+    /// non-distributable layer that names its URLs (as in Distribution: the config and every other layer
+    /// are checked, URLs or not).
+    /// </summary>
     private async Task EnsureReferencesExistAsync(string repository, Manifest manifest, CancellationToken cancellationToken)
     {
-        foreach (var blob in manifest.Blobs)
+        if (manifest.Image is { } image)
         {
-            // Foreign (non-distributable) layers live elsewhere, at their URLs.
-            if (blob.Urls is { Count: > 0 })
+            await EnsureBlobExistsAsync(repository, image.Config, cancellationToken).ConfigureAwait(false);
+            foreach (var layer in image.Layers)
             {
-                continue;
-            }
+                if (MediaTypes.IsNonDistributableLayer(layer.MediaType) && layer.Urls is { Count: > 0 } urls)
+                {
+                    // Foreign layers live elsewhere, at their URLs.
+                    EnsureHttpUrls(layer, urls);
+                    continue;
+                }
 
-            if (await metadata.GetBlobLinkAsync(repository, blob.Digest, cancellationToken).ConfigureAwait(false) is null)
-            {
-                throw new RegistryException(
-                    RegistryErrorCode.ManifestBlobUnknown,
-                    $"manifest references blob {blob.Digest} ({blob.MediaType}), which is not in repository {repository}: push it first",
-                    ErrorDetail.Of("digest", blob.Digest.ToString()));
+                await EnsureBlobExistsAsync(repository, layer, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -146,6 +149,32 @@ public sealed class RepositoryManifests(IBlobStore blobs, IMetadataStore metadat
                     RegistryErrorCode.ManifestBlobUnknown,
                     $"index references manifest {child.Digest}, which is not in repository {repository}: push it first",
                     ErrorDetail.Of("digest", child.Digest.ToString()));
+            }
+        }
+    }
+
+    private async Task EnsureBlobExistsAsync(string repository, Descriptor blob, CancellationToken cancellationToken)
+    {
+        if (await metadata.GetBlobLinkAsync(repository, blob.Digest, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new RegistryException(
+                RegistryErrorCode.ManifestBlobUnknown,
+                $"manifest references blob {blob.Digest} ({blob.MediaType}), which is not in repository {repository}: push it first",
+                ErrorDetail.Of("digest", blob.Digest.ToString()));
+        }
+    }
+
+    /// <summary>A foreign layer's URLs are where clients fetch it from: absolute http or https, no fragment (as Distribution requires).</summary>
+    private static void EnsureHttpUrls(Descriptor layer, IReadOnlyList<string> urls)
+    {
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Fragment.Length > 0)
+            {
+                throw new RegistryException(
+                    RegistryErrorCode.ManifestInvalid,
+                    $"layer {layer.Digest} ({layer.MediaType}) has URL '{url}': a non-distributable layer's URLs must be absolute http or https URLs without a fragment",
+                    ErrorDetail.Of("digest", layer.Digest.ToString()));
             }
         }
     }

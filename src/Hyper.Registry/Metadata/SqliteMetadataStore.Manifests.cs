@@ -50,7 +50,7 @@ public sealed partial class SqliteMetadataStore
         SELECT {ManifestColumns}
         FROM manifests m JOIN repositories r ON r.id = m.repository_id
         WHERE r.name = $repository AND m.subject_digest = $subject
-          AND ($artifact_type IS NULL OR m.artifact_type = $artifact_type)
+          AND ($artifact_type IS NULL OR m.artifact_type = $artifact_type COLLATE NOCASE)
         ORDER BY m.digest;
         """;
 

@@ -20,7 +20,8 @@ public interface IBlobStore
     /// <summary>
     /// Stores <paramref name="content"/> as <paramref name="digest"/> after checking it: the bytes become
     /// visible only complete and verified. Throws <see cref="DigestMismatchException"/> (storing nothing)
-    /// when they do not match. Storing a blob that is already there is not an error.
+    /// when they do not match. A blob already stored under the digest is replaced by the verified bytes, which
+    /// repairs one damaged in storage.
     /// </summary>
     Task<long> PutAsync(Digest digest, Stream content, CancellationToken cancellationToken);
 
@@ -46,7 +47,8 @@ public interface IBlobStore
 
     /// <summary>
     /// Moves a finished upload into place as <paramref name="digest"/>. The caller has verified the
-    /// digest; the move is atomic, so a reader sees the whole blob or none of it.
+    /// digest; the move is atomic, so a reader sees the whole blob or none of it. A blob already stored under
+    /// the digest is replaced, which repairs one damaged in storage.
     /// </summary>
     Task CommitUploadAsync(string uploadId, Digest digest, CancellationToken cancellationToken);
 

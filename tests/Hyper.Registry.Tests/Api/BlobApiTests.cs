@@ -135,6 +135,28 @@ public sealed class BlobApiTests(RegistryFixture fixture) : IClassFixture<Regist
         Assert.Equal("BLOB_UNKNOWN", await response.ErrorCodeAsync());
     }
 
+    [Theory]
+    [InlineData("POST ?digest=")]
+    [InlineData("POST, PUT")]
+    [InlineData("POST, PATCH, PUT")]
+    public async Task Blob_whose_file_came_back_short_is_repaired_by_pushing_it_again(string push)
+    {
+        var repository = RegistryRequests.NewRepository();
+        var content = "a blob that a power cut truncates, pushed again"u8.ToArray();
+        var digest = await Registry.PushBlobAsync(repository, content);
+        await using (var stream = new FileStream(Registry.BlobFile(digest), FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength(5);
+        }
+
+        using var pushed = await PushAgainAsync(repository, content, push);
+        using var response = await Registry.Client.GetAsync($"/v2/{repository}/blobs/{digest}");
+
+        Assert.Equal(HttpStatusCode.Created, pushed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(content, await response.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public async Task Large_blob_is_served_whole_and_unchanged()
     {
@@ -147,5 +169,25 @@ public sealed class BlobApiTests(RegistryFixture fixture) : IClassFixture<Regist
 
         Assert.Equal(content.Length, response.Content.Headers.ContentLength);
         Assert.Equal(digest, Digest.Compute(await response.Content.ReadAsByteArrayAsync()));
+    }
+
+    private async Task<HttpResponseMessage> PushAgainAsync(string repository, byte[] content, string push)
+    {
+        var digest = Digest.Compute(content);
+        if (push == "POST ?digest=")
+        {
+            return await Registry.SendAsync(HttpMethod.Post, $"/v2/{repository}/blobs/uploads/?digest={digest}", content);
+        }
+
+        using var start = await Registry.SendAsync(HttpMethod.Post, $"/v2/{repository}/blobs/uploads/");
+        var location = start.Headers.Location!.OriginalString;
+        if (push == "POST, PUT")
+        {
+            return await Registry.SendAsync(HttpMethod.Put, $"{location}?digest={digest}", content);
+        }
+
+        using var patch = await Registry.SendAsync(HttpMethod.Patch, location, content, configure: r => r.Content!.Headers.TryAddWithoutValidation("Content-Range", $"0-{content.Length - 1}"));
+        Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
+        return await Registry.SendAsync(HttpMethod.Put, $"{patch.Headers.Location!.OriginalString}?digest={digest}");
     }
 }

@@ -83,6 +83,20 @@ public sealed class ListingApiTests
         Assert.Empty(Manifest.Parse(await none.Content.ReadAsByteArrayAsync()).Children);
     }
 
+    [Fact]
+    public async Task Referrers_filter_compares_artifact_types_ignoring_case()
+    {
+        await using var registry = await RunningRegistry.StartAsync();
+        var repository = "ref/case";
+        var subject = await registry.PushImageAsync(repository, "v1");
+        await registry.PushBlobAsync(repository, "{}"u8.ToArray());
+        var sbom = await PushReferrerAsync(registry, repository, subject, "application/vnd.example.sbom");
+
+        using var filtered = await registry.Client.GetAsync($"/v2/{repository}/referrers/{subject.Digest}?artifactType=Application/Vnd.Example.SBOM");
+
+        Assert.Equal(sbom.Digest, Assert.Single(Manifest.Parse(await filtered.Content.ReadAsByteArrayAsync()).Children).Digest);
+    }
+
     private static async Task<Manifest> PushReferrerAsync(RunningRegistry registry, string repository, Manifest subject, string artifactType)
     {
         var referrer = Manifest.Create(new ImageManifest

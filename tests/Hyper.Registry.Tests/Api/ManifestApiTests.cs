@@ -83,6 +83,128 @@ public sealed class ManifestApiTests(RegistryFixture fixture) : IClassFixture<Re
         Assert.Equal("MANIFEST_BLOB_UNKNOWN", await response.ErrorCodeAsync());
     }
 
+    [Theory]
+    [InlineData(MediaTypes.OciLayer)]
+    [InlineData(MediaTypes.OciLayerGzip)]
+    [InlineData(MediaTypes.OciLayerZstd)]
+    [InlineData(MediaTypes.DockerLayerGzip)]
+    [InlineData("application/vnd.example.data")]
+    public async Task Layer_with_urls_must_still_be_in_the_repository_unless_it_is_non_distributable(string mediaType)
+    {
+        var repository = RegistryRequests.NewRepository();
+        var manifest = await ManifestWithMissingLayerAsync(repository, mediaType, ["https://example.com/layer"]);
+
+        using var response = await Registry.PutManifestAsync(repository, "urls", manifest);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("MANIFEST_BLOB_UNKNOWN", await response.ErrorCodeAsync());
+    }
+
+    [Theory]
+    [InlineData(MediaTypes.OciNonDistributableLayer)]
+    [InlineData(MediaTypes.OciNonDistributableLayerGzip)]
+    [InlineData(MediaTypes.OciNonDistributableLayerZstd)]
+    [InlineData(MediaTypes.DockerForeignLayer)]
+    [InlineData("Application/Vnd.Docker.Image.Rootfs.Foreign.Diff.Tar.Gzip")]
+    public async Task Non_distributable_layer_with_urls_need_not_be_in_the_repository(string mediaType)
+    {
+        var repository = RegistryRequests.NewRepository();
+        var manifest = await ManifestWithMissingLayerAsync(repository, mediaType, ["https://example.com/layer"]);
+
+        using var response = await Registry.PutManifestAsync(repository, "foreign", manifest);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Non_distributable_layer_without_urls_must_be_in_the_repository()
+    {
+        var repository = RegistryRequests.NewRepository();
+        var manifest = await ManifestWithMissingLayerAsync(repository, MediaTypes.OciNonDistributableLayerGzip, urls: null);
+
+        using var response = await Registry.PutManifestAsync(repository, "foreign", manifest);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("MANIFEST_BLOB_UNKNOWN", await response.ErrorCodeAsync());
+    }
+
+    [Theory]
+    [InlineData("ftp://example.com/layer")]
+    [InlineData("https://example.com/layer#part")]
+    [InlineData("/relative/layer")]
+    public async Task Non_distributable_layer_with_a_url_that_is_not_http_is_rejected(string url)
+    {
+        var repository = RegistryRequests.NewRepository();
+        var manifest = await ManifestWithMissingLayerAsync(repository, MediaTypes.OciNonDistributableLayerGzip, [url]);
+
+        using var response = await Registry.PutManifestAsync(repository, "foreign", manifest);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("MANIFEST_INVALID", await response.ErrorCodeAsync());
+    }
+
+    [Theory]
+    [InlineData(MediaTypes.OciConfig)]
+    [InlineData(MediaTypes.OciNonDistributableLayerGzip)]
+    public async Task Config_with_urls_must_be_in_the_repository(string mediaType)
+    {
+        var repository = RegistryRequests.NewRepository();
+        var manifest = Manifest.Create(new ImageManifest
+        {
+            Config = Descriptor.For("{\"never\":\"pushed\"}"u8, mediaType) with { Urls = ["https://example.com/config"] },
+            Layers = [],
+        });
+
+        using var response = await Registry.PutManifestAsync(repository, "config-urls", manifest);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("MANIFEST_BLOB_UNKNOWN", await response.ErrorCodeAsync());
+    }
+
+    [Fact]
+    public async Task Manifest_without_media_type_sent_with_a_case_variant_content_type_is_checked_as_an_image_manifest()
+    {
+        var repository = RegistryRequests.NewRepository();
+        var bytes = Encoding.UTF8.GetBytes($$"""
+            {"schemaVersion":2,"config":{"mediaType":"{{MediaTypes.OciConfig}}","digest":"{{Digest.Compute("never pushed"u8)}}","size":12},"layers":[]}
+            """);
+
+        using var response = await Registry.SendAsync(HttpMethod.Put, $"/v2/{repository}/manifests/case", bytes, "Application/Vnd.Oci.Image.Manifest.V1+Json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("MANIFEST_BLOB_UNKNOWN", await response.ErrorCodeAsync());
+    }
+
+    [Fact]
+    public async Task Manifest_sent_with_a_case_variant_content_type_is_served_as_its_media_type()
+    {
+        var repository = RegistryRequests.NewRepository();
+        await Registry.PushBlobAsync(repository, "{}"u8.ToArray());
+        var bytes = Encoding.UTF8.GetBytes($$"""
+            {"schemaVersion":2,"config":{"mediaType":"{{MediaTypes.OciConfig}}","digest":"{{Descriptor.EmptyJson.Digest}}","size":2},"layers":[]}
+            """);
+
+        using var put = await Registry.SendAsync(HttpMethod.Put, $"/v2/{repository}/manifests/case", bytes, "Application/Vnd.Oci.Image.Manifest.V1+Json");
+        using var get = await Registry.SendAsync(HttpMethod.Get, $"/v2/{repository}/manifests/case", configure: r => r.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.OciManifest)));
+
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(MediaTypes.OciManifest, get.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(bytes, await get.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Media_type_field_and_content_type_that_differ_only_in_case_agree()
+    {
+        var repository = RegistryRequests.NewRepository();
+        await Registry.PushBlobAsync(repository, "{}"u8.ToArray());
+        var manifest = Manifest.Create(new ImageManifest { Config = Descriptor.EmptyJson with { MediaType = MediaTypes.OciConfig }, Layers = [] });
+
+        using var put = await Registry.SendAsync(HttpMethod.Put, $"/v2/{repository}/manifests/case", manifest.Bytes.ToArray(), "application/VND.OCI.IMAGE.MANIFEST.V1+JSON");
+
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+    }
+
     [Fact]
     public async Task Index_referencing_a_missing_manifest_is_rejected()
     {
@@ -234,5 +356,17 @@ public sealed class ManifestApiTests(RegistryFixture fixture) : IClassFixture<Re
 
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Contains(get.Header("Docker-Content-Digest"), manifests.Select(m => m.Digest.ToString()));
+    }
+
+    /// <summary>A manifest whose config is pushed and whose one layer, of <paramref name="mediaType"/>, is not.</summary>
+    private async Task<Manifest> ManifestWithMissingLayerAsync(string repository, string mediaType, IReadOnlyList<string>? urls)
+    {
+        var config = "{}"u8.ToArray();
+        await Registry.PushBlobAsync(repository, config);
+        return Manifest.Create(new ImageManifest
+        {
+            Config = Descriptor.For(config, MediaTypes.OciConfig),
+            Layers = [Descriptor.For(Encoding.UTF8.GetBytes("a layer kept elsewhere " + mediaType), mediaType) with { Urls = urls }],
+        });
     }
 }

@@ -74,7 +74,7 @@ public sealed class RegistryConfigurationTests
             ["REGISTRY_HTTP_ADDR"] = "127.0.0.1:6000",
             ["REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY"] = "/from/env",
             ["REGISTRY_STORAGE_DELETE_ENABLED"] = "true",
-            ["REGISTRY_DATABASE_URL"] = "postgres://db/registry",
+            ["REGISTRY_DATABASE_URL"] = "sqlite:/from/env/registry.db",
             ["REGISTRY_REDIS_URL"] = "redis://127.0.0.1:6379",
             ["UNRELATED"] = "ignored",
         };
@@ -84,13 +84,13 @@ public sealed class RegistryConfigurationTests
         Assert.Equal("127.0.0.1:6000", options.Http.Addr);
         Assert.Equal("/from/env", options.Storage.Filesystem.RootDirectory);
         Assert.True(options.Storage.Delete.Enabled);
-        Assert.Equal("postgres://db/registry", options.Database.Url);
+        Assert.Equal("sqlite:/from/env/registry.db", options.Database.Url);
         Assert.Equal("redis://127.0.0.1:6379", options.Redis.Url);
     }
 
     [Theory]
     [InlineData("http:\n  addr: nonsense\n", "invalid listen address")]
-    [InlineData("log:\n  level: loud\n", "log.level 'loud'")]
+    [InlineData("log:\n  level: loud\n", "log.level: 'loud'")]
     [InlineData("storage:\n  maintenance:\n    uploadpurging:\n      age: forever\n", "invalid duration 'forever'")]
     [InlineData("storage:\n  delete:\n    enabled: maybe\n", "config.yml")]
     [InlineData("http: [unclosed\n", "invalid YAML")]
@@ -104,6 +104,60 @@ public sealed class RegistryConfigurationTests
         var error = Assert.ThrowsAny<Exception>(() => RegistryConfiguration.Load(path, NoEnvironment));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("version: 0.2\n", "version: '0.2' is not supported")]
+    [InlineData("log:\n  formatter: logstash\n", "log.formatter: 'logstash' is not text or json")]
+    [InlineData("http:\n  addr: nowhere\n", "http.addr: invalid listen address 'nowhere'")]
+    [InlineData("http:\n  host: registry.example.com\n", "http.host: 'registry.example.com' is not an absolute http or https URL")]
+    [InlineData("http:\n  net: unix\n", "http.net: 'unix' is not supported")]
+    [InlineData("http:\n  prefix: /registry\n", "http.prefix: '/registry' is not supported")]
+    [InlineData("http:\n  tls:\n    certificate: /etc/registry/cert.pem\n", "http.tls.certificate: '/etc/registry/cert.pem' is not supported")]
+    [InlineData("auth:\n  htpasswd:\n    realm: basic\n    path: /etc/registry/htpasswd\n", "auth.htpasswd.path: '/etc/registry/htpasswd' is not supported")]
+    [InlineData("proxy:\n  remoteurl: https://registry-1.docker.io\n", "proxy.remoteurl: 'https://registry-1.docker.io' is not supported")]
+    [InlineData("storage:\n  s3:\n    bucket: images\n", "storage.s3.bucket: 'images' is not supported")]
+    [InlineData("storage:\n  inmemory:\n", "storage.inmemory: '' is not supported")]
+    [InlineData("storage:\n  filesystem:\n    rootdirectory: ''\n", "storage.filesystem.rootdirectory: '' is empty")]
+    [InlineData("storage:\n  delete:\n    enabled: maybe\n", "storage.delete.enabled: 'maybe' is not true or false")]
+    [InlineData("storage:\n  maintenance:\n    uploadpurging:\n      interval: 0\n", "storage.maintenance.uploadpurging.interval: '0' is not a positive duration")]
+    [InlineData("storage:\n  maintenance:\n    uploadpurging:\n      age: 10q\n", "storage.maintenance.uploadpurging.age: invalid duration '10q'")]
+    [InlineData("storage:\n  maintenance:\n    uploadpurging:\n      dryrun: true\n", "storage.maintenance.uploadpurging.dryrun: 'true' is not supported")]
+    [InlineData("storage:\n  maintenance:\n    readonly:\n      enabled: true\n", "storage.maintenance.readonly.enabled: 'true' is not supported")]
+    [InlineData("database:\n  url: postgresql://db.example.com/registry\n", "database.url: 'postgresql://db.example.com/registry' is not supported")]
+    [InlineData("database:\n  url: 'sqlite:'\n", "database.url: 'sqlite:' is not supported")]
+    [InlineData("redis:\n  url: localhost:6379\n", "redis.url: 'localhost:6379' is not a redis:// or rediss:// URL")]
+    [InlineData("validation:\n  manifests:\n    maxsize: -1\n", "validation.manifests.maxsize: '-1' is not a positive number of bytes")]
+    public void Bad_or_unsupported_setting_is_refused_naming_the_key_and_the_value(string yaml, string expected)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("config.yml");
+        File.WriteAllText(path, yaml);
+
+        var error = Assert.Throws<InvalidConfigurationException>(() => RegistryConfiguration.Load(path, NoEnvironment));
+
+        Assert.Equal($"{path}: {expected}", error.Message[..(path.Length + 2 + expected.Length)]);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Bad_environment_override_is_refused_naming_the_variable_the_key_and_the_value()
+    {
+        var environment = new Hashtable { ["REGISTRY_DATABASE_URL"] = "postgres://db/registry" };
+
+        var error = Assert.Throws<InvalidConfigurationException>(() => RegistryConfiguration.Load(null, environment));
+
+        Assert.StartsWith("REGISTRY_DATABASE_URL: database.url: 'postgres://db/registry' is not supported", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unsupported_environment_override_is_refused_like_its_key_in_the_file()
+    {
+        var environment = new Hashtable { ["REGISTRY_HTTP_TLS_CERTIFICATE"] = "/etc/registry/cert.pem" };
+
+        var error = Assert.Throws<InvalidConfigurationException>(() => RegistryConfiguration.Load(null, environment));
+
+        Assert.StartsWith("REGISTRY_HTTP_TLS_CERTIFICATE: http.tls.certificate: '/etc/registry/cert.pem' is not supported", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -55,7 +55,7 @@ public sealed partial class RegistryClient : IDisposable
         HttpRequestMessage NewRequest()
         {
             var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint.BaseAddress, "v2/"));
-            request.Options.Set(RegistryAuthenticationHandler.RegistryOption, endpoint.Registry);
+            request.Options.Set(RegistryAuthenticationHandler.EndpointOption, endpoint);
             return request;
         }
 
@@ -253,7 +253,7 @@ public sealed partial class RegistryClient : IDisposable
     private static HttpRequestMessage NewRequest(HttpMethod method, RegistryEndpoint endpoint, Reference repository, Uri uri, string? scope = null)
     {
         var request = new HttpRequestMessage(method, uri);
-        request.Options.Set(RegistryAuthenticationHandler.RegistryOption, endpoint.Registry);
+        request.Options.Set(RegistryAuthenticationHandler.EndpointOption, endpoint);
         request.Options.Set(RegistryAuthenticationHandler.ScopeOption, scope ?? $"repository:{repository.Repository}:pull");
         return request;
     }

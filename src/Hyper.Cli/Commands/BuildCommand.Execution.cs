@@ -10,7 +10,6 @@ using Hyper.Cli.Output;
 using Hyper.Distribution;
 using Hyper.Distribution.Content;
 using Hyper.Distribution.Registry;
-using Hyper.Distribution.Registry.Credentials;
 using Hyper.Oci;
 
 namespace Hyper.Cli.Commands;
@@ -109,7 +108,7 @@ public static partial class BuildCommand
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
         using var inUse = await root.LockForUseAsync(cancellationToken).ConfigureAwait(false);
         // Base images from private registries pull with what hyperbuild login (or docker/podman login) kept.
-        var clientOptions = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.FromEnvironment() };
+        var clientOptions = RegistryClientEnvironment.CreateOptions();
         foreach (var registry in arguments.InsecureRegistries)
         {
             clientOptions.InsecureRegistries.Add(registry);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 
 using Hyper.Distribution.Registry;
-using Hyper.Distribution.Registry.Credentials;
 
 namespace Hyper.Cli.Commands;
 
@@ -21,10 +20,10 @@ internal static class RegistryTransportOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    /// <summary>Client options for <paramref name="registry"/> with credentials from the auth files the environment names.</summary>
+    /// <summary>Client options for <paramref name="registry"/> with credentials from the auth files the environment names, and its waits.</summary>
     public static RegistryClientOptions Create(string registry, bool tlsVerify, IEnumerable<string> caFiles, IRegistryCredentialProvider? credentials)
     {
-        var options = new RegistryClientOptions { Credentials = credentials ?? AuthFileCredentialProvider.FromEnvironment() };
+        var options = RegistryClientEnvironment.CreateOptions(credentials);
         if (!tlsVerify)
         {
             options.TlsVerificationSkipped.Add(registry);

@@ -4,7 +4,6 @@ using Hyper.Cli.Output;
 using Hyper.Distribution;
 using Hyper.Distribution.Progress;
 using Hyper.Distribution.Registry;
-using Hyper.Distribution.Registry.Credentials;
 using Hyper.Oci;
 
 namespace Hyper.Cli.Commands;
@@ -48,7 +47,7 @@ internal sealed class TransferOptions
     /// </summary>
     public RegistryClient CreateClient(ParseResult parse, params ImageLocation[] locations)
     {
-        var options = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.FromEnvironment() };
+        var options = RegistryClientEnvironment.CreateOptions();
         foreach (var registry in parse.GetValue(InsecureRegistries) ?? [])
         {
             options.InsecureRegistries.Add(registry);

@@ -32,9 +32,11 @@ public sealed partial class RegistryClient : IDisposable
         _options = options ?? new RegistryClientOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.UploadChunkSize, 1, nameof(options));
         _retry = TransientFailureRetry.Create(_options);
-        _http = new HttpClient(new RegistryAuthenticationHandler(_options.Credentials) { InnerHandler = new RegistryTransportHandler(_options) })
+        var transport = new ReadTimeoutHandler(_options.ReadTimeout) { InnerHandler = new RegistryTransportHandler(_options) };
+        _http = new HttpClient(new RegistryAuthenticationHandler(_options.Credentials) { InnerHandler = transport })
         {
-            // Blobs take as long as they take; connection set-up has its own limit and callers cancel.
+            // Blobs take as long as they take: connection set-up has its own limit, a silent registry the read
+            // timeout (an idle one), and callers cancel.
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(_options.UserAgent);
@@ -301,7 +303,7 @@ public sealed partial class RegistryClient : IDisposable
 
         using (response)
         {
-            throw await RegistryResponses.ToExceptionAsync(response, subject, notFoundCode, cancellationToken).ConfigureAwait(false);
+            throw await RegistryResponses.ToExceptionAsync(response, subject, notFoundCode, _options.MaxRetryAfter, cancellationToken).ConfigureAwait(false);
         }
     }
 

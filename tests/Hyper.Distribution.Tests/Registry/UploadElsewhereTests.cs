@@ -8,7 +8,7 @@ namespace Hyper.Distribution.Tests.Registry;
 /// <summary>
 /// A registry that hands its uploads to another host (<c>Location: http://OTHER/…</c>) which challenges for its own
 /// credentials: credentials belong to the host:port contacted, never to the image's registry name, and a body that
-/// meets a challenge is authenticated and sent again.
+/// meets a challenge is authenticated and sent again. Redirects (a download sent to a storage host) carry none.
 /// </summary>
 public sealed class UploadElsewhereTests(RegistryFixture fixture) : IClassFixture<RegistryFixture>, IDisposable
 {
@@ -95,6 +95,67 @@ public sealed class UploadElsewhereTests(RegistryFixture fixture) : IClassFixtur
         Assert.All(sessions, session => Assert.Equal(StorageBasic, session.Last()));
         Assert.DoesNotContain(storage.Requests, r => r.StartsWith("PATCH ", StringComparison.Ordinal));
         await AssertStoredAsync(source, image.Manifest, "elsewhere/put:v1");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Download_redirected_to_another_host_carries_no_credentials_there(bool storageChallenges)
+    {
+        var content = "layer bytes"u8.ToArray();
+        var blob = Descriptor.For(content, MediaTypes.OciLayer);
+        var storageSaw = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var storage = await ScriptedHttpHost.StartAsync(async context =>
+        {
+            var authorization = context.Request.Headers.Authorization.ToString();
+            storageSaw.Enqueue(authorization);
+            if (storageChallenges)
+            {
+                context.Response.StatusCode = (int)HttpStatusCode.Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"storage\"";
+                return;
+            }
+
+            await context.Response.Body.WriteAsync(content);
+        });
+        await using var registry = await ScriptedHttpHost.StartAsync(context =>
+        {
+            if (context.Request.Headers.Authorization != RegistryBasic)
+            {
+                context.Response.StatusCode = (int)HttpStatusCode.Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"registry\"";
+                return Task.CompletedTask;
+            }
+
+            context.Response.StatusCode = (int)HttpStatusCode.TemporaryRedirect;
+            context.Response.Headers.Location = $"http://{storage.HostAndPort}/blob";
+            return Task.CompletedTask;
+        });
+        using var client = ClientKnowing((registry.HostAndPort, RegistryUser, RegistryPassword));
+
+        async Task<byte[]> DownloadAsync()
+        {
+            var stream = await client.GetBlobAsync(Reference.Parse($"{registry.HostAndPort}/redirected/app"), blob, CancellationToken.None);
+            await using (stream)
+            {
+                using var copy = new MemoryStream();
+                await stream.CopyToAsync(copy);
+                return copy.ToArray();
+            }
+        }
+
+        if (storageChallenges)
+        {
+            var error = await Assert.ThrowsAsync<RegistryClientException>(DownloadAsync);
+            Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+        }
+        else
+        {
+            Assert.Equal(content, await DownloadAsync());
+        }
+
+        Assert.NotEmpty(storageSaw);
+        Assert.All(storageSaw, authorization => Assert.Equal(string.Empty, authorization));
     }
 
     /// <summary>A client with small chunks that knows exactly the given hosts' credentials.</summary>

@@ -13,8 +13,9 @@ namespace Hyper.Distribution.Registry;
 /// The calls of the OCI Distribution API (Docker Registry HTTP API v2): manifests by tag or digest, blobs as
 /// verified streams that resume after a broken connection, and uploads (see <c>RegistryClient.Uploads.cs</c>).
 /// One client serves any number of registries over one pooled connection handler; auth challenges are answered
-/// underneath (see <see cref="RegistryClientOptions.Credentials"/>), and transient failures are retried with
-/// backoff (see <see cref="RegistryClientOptions.MaxRetries"/>).
+/// underneath (see <see cref="RegistryClientOptions.Credentials"/>), transient failures are retried with
+/// backoff (see <see cref="RegistryClientOptions.MaxRetries"/>), and a registry that goes silent is given up on
+/// (see <see cref="RegistryClientOptions.ReadTimeout"/>).
 /// Every failure is a <see cref="RegistryClientException"/> whose message a user can act on.
 /// </summary>
 public sealed partial class RegistryClient : IDisposable

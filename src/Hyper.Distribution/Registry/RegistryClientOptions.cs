@@ -74,7 +74,7 @@ public sealed class RegistryClientOptions
     /// <summary>The wait before the first retry; it doubles for each further one (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest wait between two tries, unless the registry asks for longer with <c>Retry-After</c>.</summary>
+    /// <summary>The longest wait between two tries, unless the registry asks for longer with <c>Retry-After</c> (see <see cref="MaxRetryAfter"/>).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>

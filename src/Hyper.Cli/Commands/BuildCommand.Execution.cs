@@ -112,7 +112,7 @@ public static partial class BuildCommand
         using var root = await DataRoot.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
         using var inUse = await root.LockForUseAsync(cancellationToken).ConfigureAwait(false);
         // Base images from private registries pull with what hyperbuild login (or docker/podman login) kept.
-        var clientOptions = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.For(arguments.AuthFiles) };
+        var clientOptions = RegistryClientEnvironment.CreateOptions(AuthFileCredentialProvider.For(arguments.AuthFiles));
         foreach (var registry in arguments.InsecureRegistries)
         {
             clientOptions.InsecureRegistries.Add(registry);

@@ -30,10 +30,10 @@ internal static class RegistryTransportOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    /// <summary>Client options for <paramref name="registry"/> that answer its challenges with <paramref name="credentials"/>.</summary>
+    /// <summary>Client options for <paramref name="registry"/> that answer its challenges with <paramref name="credentials"/>, and the environment's waits.</summary>
     public static RegistryClientOptions Create(string registry, bool tlsVerify, IEnumerable<string> caFiles, IRegistryCredentialProvider credentials)
     {
-        var options = new RegistryClientOptions { Credentials = credentials };
+        var options = RegistryClientEnvironment.CreateOptions(credentials);
         if (!tlsVerify)
         {
             options.TlsVerificationSkipped.Add(registry);

@@ -51,7 +51,7 @@ internal sealed class TransferOptions
     /// </summary>
     public RegistryClient CreateClient(ParseResult parse, params ImageLocation[] locations)
     {
-        var options = new RegistryClientOptions { Credentials = AuthFileCredentialProvider.For(RegistryTransportOptions.AuthFilesOf(parse, AuthFile)) };
+        var options = RegistryClientEnvironment.CreateOptions(AuthFileCredentialProvider.For(RegistryTransportOptions.AuthFilesOf(parse, AuthFile)));
         foreach (var registry in parse.GetValue(InsecureRegistries) ?? [])
         {
             options.InsecureRegistries.Add(registry);

@@ -7,9 +7,10 @@ namespace Hyper.Distribution.Registry;
 
 /// <summary>The calls that write: blob existence, cross-repository mounts, blob uploads and manifest PUTs.</summary>
 /// <remarks>
-/// The auth handler resends a request after a 401 only when it has no body, so every upload starts with a
-/// body-less request carrying the push scope (the HEAD or the POST that opens the session): by the time
-/// content is sent, the registry's challenge has been answered and the token is cached.
+/// Every upload starts with a body-less request carrying the push scope (the HEAD or the POST that opens the
+/// session), so the registry's challenge is usually answered before content is sent. Bodies can be sent again all
+/// the same (a registry may hand the session to another host that challenges for its own credentials): chunks
+/// reopen their source at the chunk's offset.
 /// </remarks>
 public sealed partial class RegistryClient
 {
@@ -171,7 +172,8 @@ public sealed partial class RegistryClient
         var content = await upload.OpenContent(0, cancellationToken).ConfigureAwait(false);
         await using (content.ConfigureAwait(false))
         {
-            await CompleteUploadOnceAsync(upload, location, new StreamSliceContent(content, upload.Blob.Size), cancellationToken).ConfigureAwait(false);
+            var body = new StreamSliceContent(content, upload.Blob.Size, token => upload.OpenContent(0, token));
+            await CompleteUploadOnceAsync(upload, location, body, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -214,8 +216,10 @@ public sealed partial class RegistryClient
             while (upload.Offset < size)
             {
                 var length = Math.Min(_options.UploadChunkSize, size - upload.Offset);
+                var offset = upload.Offset;
                 using var request = NewRequest(HttpMethod.Patch, upload.Endpoint, upload.Repository, upload.Location, PushScope(upload.Repository));
-                request.Content = new StreamSliceContent(content, length);
+                var chunk = new StreamSliceContent(content, length, token => upload.OpenContent(offset, token));
+                request.Content = chunk;
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue(OctetStream);
                 request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{upload.Offset}-{upload.Offset + length - 1}");
                 using var response = await SendOnceAsync(request, upload.Endpoint, upload.Subject, RegistryErrorCodes.BlobUploadUnknown, cancellationToken).ConfigureAwait(false);
@@ -223,9 +227,10 @@ public sealed partial class RegistryClient
                 var expected = upload.Offset + length;
                 var stored = UploadedLengthOf(response, emptyWhenZero: false) ?? expected;
                 upload.Offset = stored;
-                if (stored != expected)
+                if (stored != expected || chunk.WasResent)
                 {
-                    // The registry kept another amount than was sent: carry on from what it has.
+                    // The registry kept another amount than was sent, or the chunk went again from a stream of its
+                    // own and left this one part-way: carry on from what the registry has.
                     await content.DisposeAsync().ConfigureAwait(false);
                     content = await upload.OpenContent(stored, cancellationToken).ConfigureAwait(false);
                 }

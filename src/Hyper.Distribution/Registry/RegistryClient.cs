@@ -13,8 +13,9 @@ namespace Hyper.Distribution.Registry;
 /// The calls of the OCI Distribution API (Docker Registry HTTP API v2): manifests by tag or digest, blobs as
 /// verified streams that resume after a broken connection, and uploads (see <c>RegistryClient.Uploads.cs</c>).
 /// One client serves any number of registries over one pooled connection handler; auth challenges are answered
-/// underneath (see <see cref="RegistryClientOptions.Credentials"/>), and transient failures are retried with
-/// backoff (see <see cref="RegistryClientOptions.MaxRetries"/>).
+/// underneath (see <see cref="RegistryClientOptions.Credentials"/>), transient failures are retried with
+/// backoff (see <see cref="RegistryClientOptions.MaxRetries"/>), and a registry that goes silent is given up on
+/// (see <see cref="RegistryClientOptions.ReadTimeout"/>).
 /// Every failure is a <see cref="RegistryClientException"/> whose message a user can act on.
 /// </summary>
 public sealed partial class RegistryClient : IDisposable
@@ -32,9 +33,11 @@ public sealed partial class RegistryClient : IDisposable
         _options = options ?? new RegistryClientOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.UploadChunkSize, 1, nameof(options));
         _retry = TransientFailureRetry.Create(_options);
-        _http = new HttpClient(new RegistryAuthenticationHandler(_options.Credentials) { InnerHandler = new RegistryTransportHandler(_options) })
+        var transport = new ReadTimeoutHandler(_options.ReadTimeout) { InnerHandler = new RegistryTransportHandler(_options) };
+        _http = new HttpClient(new RegistryAuthenticationHandler(_options.Credentials) { InnerHandler = transport })
         {
-            // Blobs take as long as they take; connection set-up has its own limit and callers cancel.
+            // Blobs take as long as they take: connection set-up has its own limit, a silent registry the read
+            // timeout (an idle one), and callers cancel.
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(_options.UserAgent);
@@ -55,7 +58,7 @@ public sealed partial class RegistryClient : IDisposable
         HttpRequestMessage NewRequest()
         {
             var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint.BaseAddress, "v2/"));
-            request.Options.Set(RegistryAuthenticationHandler.RegistryOption, endpoint.Registry);
+            request.Options.Set(RegistryAuthenticationHandler.EndpointOption, endpoint);
             return request;
         }
 
@@ -253,7 +256,7 @@ public sealed partial class RegistryClient : IDisposable
     private static HttpRequestMessage NewRequest(HttpMethod method, RegistryEndpoint endpoint, Reference repository, Uri uri, string? scope = null)
     {
         var request = new HttpRequestMessage(method, uri);
-        request.Options.Set(RegistryAuthenticationHandler.RegistryOption, endpoint.Registry);
+        request.Options.Set(RegistryAuthenticationHandler.EndpointOption, endpoint);
         request.Options.Set(RegistryAuthenticationHandler.ScopeOption, scope ?? $"repository:{repository.Repository}:pull");
         return request;
     }
@@ -301,7 +304,7 @@ public sealed partial class RegistryClient : IDisposable
 
         using (response)
         {
-            throw await RegistryResponses.ToExceptionAsync(response, subject, notFoundCode, cancellationToken).ConfigureAwait(false);
+            throw await RegistryResponses.ToExceptionAsync(response, subject, notFoundCode, _options.MaxRetryAfter, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -13,6 +13,16 @@ public sealed class RegistryClientOptions
     public const int DefaultMaxRetries = 5;
 
     /// <summary>
+    /// Two minutes; see <see cref="ReadTimeout"/>. Long enough for a registry on an object store to answer the PUT that
+    /// completes a multi-gigabyte upload (it copies the object before it answers), short enough that a stuck connection
+    /// is noticed and tried again.
+    /// </summary>
+    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Two minutes; see <see cref="MaxRetryAfter"/>.</summary>
+    public static readonly TimeSpan DefaultMaxRetryAfter = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Registries spoken to over plain HTTP, by host (<c>registry.local</c>) or host and port
     /// (<c>registry.local:5000</c>). <c>localhost</c>, <c>127.0.0.1</c> and <c>::1</c> are too, unless
     /// listed in <see cref="HttpsRegistries"/>.
@@ -64,8 +74,22 @@ public sealed class RegistryClientOptions
     /// <summary>The wait before the first retry; it doubles for each further one (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest wait between two tries, unless the registry asks for longer with <c>Retry-After</c>.</summary>
+    /// <summary>The longest wait between two tries, unless the registry asks for longer with <c>Retry-After</c> (see <see cref="MaxRetryAfter"/>).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a request may go without a byte moving either way (the body being sent, the answer's headers, the
+    /// answer's body) before it counts as failed, and is tried again as a broken connection is. An idle time-out,
+    /// not one for the whole request: a large layer may take as long as it takes while bytes flow.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (or zero) waits for ever.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; set; } = DefaultReadTimeout;
+
+    /// <summary>
+    /// The longest <c>Retry-After</c> obeyed. A registry that asks for a longer wait (a rate limit of a day, say) fails
+    /// the request at once, with the wait it asked for in the message, rather than leaving the client hanging.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = DefaultMaxRetryAfter;
 
     /// <summary>podman's and docker's system directories, then podman's rootless one.</summary>
     private static List<string> DefaultCertificateDirectories()

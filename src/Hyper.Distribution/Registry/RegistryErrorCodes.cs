@@ -16,4 +16,7 @@ public static class RegistryErrorCodes
 
     /// <summary>Not a spec code: the registry could not be reached at all.</summary>
     public const string Unreachable = "UNREACHABLE";
+
+    /// <summary>Not a spec code: the registry stopped answering (nothing moved for <see cref="RegistryClientOptions.ReadTimeout"/>).</summary>
+    public const string Timeout = "TIMEOUT";
 }

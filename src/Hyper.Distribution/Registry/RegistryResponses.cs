@@ -41,10 +41,11 @@ internal static class RegistryResponses
 
     /// <summary>
     /// The error a failed answer means, e.g. "manifest unknown: 127.0.0.1:5000/app:v1 not found".
-    /// <paramref name="subject"/> names what was asked for, as a user wrote it.
+    /// <paramref name="subject"/> names what was asked for, as a user wrote it; a <c>Retry-After</c> longer than
+    /// <paramref name="longestWait"/> is named too, as the reason the request is not tried again.
     /// </summary>
     public static async Task<RegistryClientException> ToExceptionAsync(
-        HttpResponseMessage response, string subject, string? notFoundCode, CancellationToken cancellationToken)
+        HttpResponseMessage response, string subject, string? notFoundCode, TimeSpan longestWait, CancellationToken cancellationToken)
     {
         var (code, serverMessage) = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
         var status = response.StatusCode;
@@ -74,8 +75,19 @@ internal static class RegistryResponses
             HttpStatusCode.TooManyRequests => $"{words}: the registry is rate-limiting requests for {subject}{says}; try again later",
             _ => $"{words}: {subject}: {(says.Length > 0 ? says[2..^1] : response.ReasonPhrase)} (HTTP {(int)status} from {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Path)})",
         };
-        return new RegistryClientException(message, code, status) { RetryAfter = RetryAfterOf(response) };
+        var retryAfter = RetryAfterOf(response);
+        if (retryAfter > longestWait)
+        {
+            message += $"; the registry asks to wait {Seconds(retryAfter.Value)} before {response.RequestMessage?.Method} "
+                + $"{response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Path)} is tried again (Retry-After), longer than the {Seconds(longestWait)} this client waits at most";
+        }
+
+        return new RegistryClientException(message, code, status) { RetryAfter = retryAfter };
     }
+
+    /// <summary>A wait as messages write it: <c>30 s</c>, <c>0.5 s</c>, <c>86400 s</c>.</summary>
+    public static string Seconds(TimeSpan wait) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Math.Round(wait.TotalSeconds, 3)} s");
 
     /// <summary>The error for a request that got no answer: refused, unresolvable, TLS failure, time-out.</summary>
     public static RegistryClientException Unreachable(string registry, HttpRequestException exception, bool insecure)

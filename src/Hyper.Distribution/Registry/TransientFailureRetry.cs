@@ -10,7 +10,8 @@ namespace Hyper.Distribution.Registry;
 /// <summary>
 /// The one retry policy of the registry client: exponential backoff with jitter on what a real network
 /// and a busy registry throw at a client (5xx, 429, 408, broken and refused connections), and the wait a
-/// registry asks for with <c>Retry-After</c> when it names one.
+/// registry asks for with <c>Retry-After</c> when it names one, up to <see cref="RegistryClientOptions.MaxRetryAfter"/>:
+/// a registry asking for longer is not tried again at all.
 /// </summary>
 /// <remarks>
 /// Polly.Core rather than a hand-written loop: it has no dependencies on net10.0, is annotated
@@ -24,7 +25,10 @@ internal static class TransientFailureRetry
             ? ResiliencePipeline.Empty
             : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e, args.Context.CancellationToken)),
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e
+                    && IsTransient(e, args.Context.CancellationToken)
+                    && !(e is RegistryClientException { RetryAfter: { } after } && after > options.MaxRetryAfter)),
                 MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -44,6 +48,8 @@ internal static class TransientFailureRetry
         // A name that does not resolve or a TLS setup that fails will do so again in a second.
         RegistryClientException { ErrorCode: RegistryErrorCodes.Unreachable } e =>
             e.InnerException is not HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError },
+        // A connection that went silent; a new one may well not.
+        RegistryClientException { ErrorCode: RegistryErrorCodes.Timeout } => true,
         RegistryClientException => false,
 
         // Corrupt content stays corrupt however often it is fetched.

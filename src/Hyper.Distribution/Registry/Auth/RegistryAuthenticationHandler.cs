@@ -16,8 +16,12 @@ namespace Hyper.Distribution.Registry.Auth;
 /// server has no POST endpoint).
 /// </summary>
 /// <remarks>
-/// Requests are resent, so they must not carry content that can be read only once; pushes will
-/// need to answer the challenge before sending a body (e.g. by first asking for <c>/v2/</c>).
+/// Credentials belong to the host:port contacted, not to the image's registry: a request to the registry's own
+/// API host is answered with the registry's credentials, one to any other host (an upload session a registry
+/// hands to a storage host with <c>Location</c>) only with credentials kept for that host:port. A 401 that
+/// comes from where a redirect led is not answered at all: the redirect dropped the Authorization, and resending
+/// to the first host would not change that. Requests are resent after a challenge, so a body must be one that can
+/// be sent again (<see cref="ByteArrayContent"/>, or <see cref="StreamSliceContent"/>, which reopens its source).
 /// </remarks>
 internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider? credentials) : DelegatingHandler
 {
@@ -27,8 +31,11 @@ internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider?
     /// </summary>
     public static readonly HttpRequestOptionsKey<string> ScopeOption = new("Hyper.Registry.Scope");
 
-    /// <summary>The registry a request is for, as references name it; credentials are looked up by it.</summary>
-    public static readonly HttpRequestOptionsKey<string> RegistryOption = new("Hyper.Registry.Name");
+    /// <summary>
+    /// The registry a request is for: its credentials are used on its API host (<see cref="RegistryEndpoint.BaseAddress"/>)
+    /// and nowhere else.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<RegistryEndpoint> EndpointOption = new("Hyper.Registry.Endpoint");
 
     /// <summary>Token servers may leave out the lifetime; the spec says to assume 60 seconds then.</summary>
     private static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromSeconds(60);
@@ -59,11 +66,12 @@ internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider?
         var authority = uri.GetLeftPart(UriPartial.Authority);
         if (request.Headers.Authorization is null && _challenges.TryGetValue(authority, out var known))
         {
-            request.Headers.Authorization = await AnswerAsync(known, request, authority, cancellationToken).ConfigureAwait(false);
+            request.Headers.Authorization = await AnswerAsync(known, request, uri, authority, cancellationToken).ConfigureAwait(false);
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        var answeredBy = response.RequestMessage?.RequestUri ?? uri;
+        if (response.StatusCode != HttpStatusCode.Unauthorized || answeredBy.GetLeftPart(UriPartial.Authority) != authority)
         {
             return response;
         }
@@ -77,7 +85,7 @@ internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider?
 
             // A token that was just refused is not asked for again from the cache.
             _tokens.TryRemove((authority, ScopeOf(challenge, request)), out _);
-            var authorization = await AnswerAsync(challenge, request, authority, cancellationToken).ConfigureAwait(false);
+            var authorization = await AnswerAsync(challenge, request, uri, authority, cancellationToken).ConfigureAwait(false);
             if (authorization is null)
             {
                 return response;
@@ -106,9 +114,9 @@ internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider?
 
     /// <summary>The Authorization header that answers <paramref name="challenge"/>, or null when nothing can (Basic without a credential).</summary>
     private async Task<AuthenticationHeaderValue?> AnswerAsync(
-        AuthenticationChallenge challenge, HttpRequestMessage request, string authority, CancellationToken cancellationToken)
+        AuthenticationChallenge challenge, HttpRequestMessage request, Uri uri, string authority, CancellationToken cancellationToken)
     {
-        var credential = await CredentialForAsync(request, cancellationToken).ConfigureAwait(false);
+        var credential = await CredentialForAsync(request, uri, cancellationToken).ConfigureAwait(false);
         if (challenge.IsBasic)
         {
             return credential is null or { IdentityToken: not null } ? null : BasicHeader(credential);
@@ -307,10 +315,19 @@ internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider?
         query.Append(name).Append('=').Append(Uri.EscapeDataString(value));
     }
 
-    private async ValueTask<RegistryCredential?> CredentialForAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        credentials is not null && request.Options.TryGetValue(RegistryOption, out var registry)
-            ? await credentials.GetCredentialAsync(registry, cancellationToken).ConfigureAwait(false)
-            : null;
+    private async ValueTask<RegistryCredential?> CredentialForAsync(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken) =>
+        credentials is null ? null : await credentials.GetCredentialAsync(CredentialNameOf(request, uri), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The name credentials for a request to <paramref name="uri"/> are kept under: the registry's (<c>docker.io</c>,
+    /// <c>127.0.0.1:5000</c>) on the host and port its API is served on, else the host:port contacted itself.
+    /// </summary>
+    private static string CredentialNameOf(HttpRequestMessage request, Uri uri) =>
+        request.Options.TryGetValue(EndpointOption, out var endpoint)
+        && endpoint.BaseAddress.Host.Equals(uri.Host, StringComparison.OrdinalIgnoreCase)
+        && endpoint.BaseAddress.Port == uri.Port
+            ? endpoint.Registry
+            : uri.Authority;
 
     /// <summary>
     /// The scope named by the challenge, widened by the request's own: a request may need more than the registry
@@ -327,14 +344,15 @@ internal sealed class RegistryAuthenticationHandler(IRegistryCredentialProvider?
     private static AuthenticationHeaderValue BasicHeader(RegistryCredential credential) =>
         new(AuthenticationChallenge.BasicScheme, Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.Username}:{credential.Password}")));
 
+    /// <summary>The request again, with the same body: one that serializes afresh each time it is sent.</summary>
     private static HttpRequestMessage Copy(HttpRequestMessage request, Uri uri)
     {
-        if (request.Content is not null)
+        if (request.Content is not (null or ByteArrayContent or StreamSliceContent))
         {
-            throw new InvalidOperationException("a request with a body cannot be resent after an auth challenge; answer the challenge first");
+            throw new InvalidOperationException($"a request with a {request.Content.GetType().Name} body cannot be sent again after an auth challenge");
         }
 
-        var copy = new HttpRequestMessage(request.Method, uri) { Version = request.Version, VersionPolicy = request.VersionPolicy };
+        var copy = new HttpRequestMessage(request.Method, uri) { Version = request.Version, VersionPolicy = request.VersionPolicy, Content = request.Content };
         foreach (var header in request.Headers)
         {
             if (!header.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))

@@ -186,22 +186,28 @@ internal sealed partial class BuildSession
 
                 return;
             case LabelInstruction label:
-                var labels = new Dictionary<string, string>(config.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
                 foreach (var pair in label.Labels)
                 {
-                    labels[pair.Key] = pair.Value;
+                    state.SetLabel(pair.Key, pair.Value);
                 }
 
-                state.Config = config with { Labels = labels };
                 return;
             case MaintainerInstruction maintainer:
                 state.Author = maintainer.Maintainer;
                 return;
             case ExposeInstruction expose:
-                state.Config = config with { ExposedPorts = AddKeys(config.ExposedPorts, expose.Ports.SelectMany(ExposedPorts)) };
+                foreach (var port in expose.Ports.SelectMany(ExposedPorts))
+                {
+                    state.AddExposedPort(port);
+                }
+
                 return;
             case VolumeInstruction volume:
-                state.Config = config with { Volumes = AddKeys(config.Volumes, volume.Volumes) };
+                foreach (var path in volume.Volumes)
+                {
+                    state.AddVolume(path);
+                }
+
                 return;
             case UserInstruction user:
                 state.Config = config with { User = user.User };
@@ -265,17 +271,6 @@ internal sealed partial class BuildSession
         }
 
         return [$"{number}/{protocol}"];
-    }
-
-    private static Dictionary<string, EmptyObject> AddKeys(IReadOnlyDictionary<string, EmptyObject>? existing, IEnumerable<string> keys)
-    {
-        var result = new Dictionary<string, EmptyObject>(existing ?? new Dictionary<string, EmptyObject>(), StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            result[key] = new EmptyObject();
-        }
-
-        return result;
     }
 
     /// <summary>

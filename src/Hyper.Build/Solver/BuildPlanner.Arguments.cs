@@ -98,7 +98,7 @@ public sealed partial class BuildPlanner
 
             if (value is not null && !NonEnvironmentArguments.Contains(definition.Name))
             {
-                stage.Environment[definition.Name] = value;
+                stage.Environment = stage.Environment.Set(definition.Name, value);
             }
 
             // A global ARG redeclared without a value keeps the global's outline entry (its default and comment).

@@ -101,7 +101,8 @@ internal sealed partial class BuildSession
         StageState state;
         if (stage.Base.Kind == ContentSourceKind.Scratch)
         {
-            state = new StageState { Stage = stage, Platform = stage.Platform };
+            // As BuildKit's empty image: the working directory is "/" (PATH is added below).
+            state = new StageState { Stage = stage, Platform = stage.Platform, Config = new ContainerConfig { WorkingDir = "/" } };
             state.CacheKey = BaseKey(stage, image: null, baseStage: null);
         }
         else if (stage.BaseStage is { } baseStage)
@@ -239,8 +240,9 @@ internal sealed partial class BuildSession
         }
     }
 
-    private static IReadOnlyList<string> CommandOf(StageState state, CommandLine command) =>
-        command.IsExecForm ? command.Arguments : [.. state.Shell, .. command.Arguments];
+    // An empty exec form (CMD []) is no command: BuildKit's config leaves it out (Go's omitempty), and so do we.
+    private static IReadOnlyList<string>? CommandOf(StageState state, CommandLine command) =>
+        !command.IsExecForm ? [.. state.Shell, .. command.Arguments] : command.Arguments.Count > 0 ? command.Arguments : null;
 
     private static Healthcheck HealthcheckOf(HealthcheckInstruction instruction)
     {

@@ -82,7 +82,44 @@ public sealed class ScratchConfigBuildTests : IDisposable
         Assert.Equal(["80/tcp"], config.Config.ExposedPorts!.Keys);
     }
 
-    private async Task<ImageConfig> BuildAsync(string dockerfile, string? platform = null)
+    [Fact]
+    public async Task A_scratch_image_works_in_the_root_directory_as_BuildKits_empty_image_does()
+    {
+        var config = await BuildAsync("FROM scratch\nLABEL a=b\n");
+
+        Assert.Equal("/", config.Config!.WorkingDir);
+    }
+
+    [Fact]
+    public async Task An_absolute_WORKDIR_keeps_its_trailing_slash_in_the_config_and_history_and_a_relative_one_is_cleaned()
+    {
+        var kept = await BuildAsync("FROM scratch\nWORKDIR /usr/src/\n");
+        var joined = await BuildAsync("FROM scratch\nWORKDIR /usr/src/\nWORKDIR app/\n");
+
+        Assert.Equal("/usr/src/", kept.Config!.WorkingDir);
+        Assert.Equal("WORKDIR /usr/src/", kept.History![^1].CreatedBy);
+        Assert.Equal("/usr/src/app", joined.Config!.WorkingDir);
+    }
+
+    [Theory]
+    [InlineData("CMD []")]
+    [InlineData("CMD [\"x\"]\nCMD []")]
+    public async Task An_empty_CMD_is_left_out_of_the_config(string cmd)
+    {
+        var config = await BuildAsync($"FROM scratch\n{cmd}\n");
+
+        Assert.Null(config.Config!.Cmd);
+    }
+
+    [Fact]
+    public async Task An_empty_ENTRYPOINT_is_left_out_of_the_config()
+    {
+        var config = await BuildAsync("FROM scratch\nENTRYPOINT []\n");
+
+        Assert.Null(config.Config!.Entrypoint);
+    }
+
+    private async Task<ImageConfig> BuildAsync(string dockerfile)
     {
         var context = Directory.CreateDirectory(_work.Combine("context")).FullName;
         File.WriteAllText(Path.Combine(context, "Dockerfile"), dockerfile);
@@ -95,7 +132,7 @@ public sealed class ScratchConfigBuildTests : IDisposable
             new BuildRequest
             {
                 Context = BuildContext.FromDirectory(context),
-                Options = new Hyper.Build.Solver.BuildOptions { BuildPlatform = Platform.Current, TargetPlatform = platform is null ? null : Platform.Parse(platform) },
+                Options = new Hyper.Build.Solver.BuildOptions { BuildPlatform = Platform.Current },
                 Network = NetworkMode.None,
             },
             new SilentProgress(),

@@ -224,7 +224,7 @@ public sealed partial class BuildContext
     }
 
     /// <summary>Depth-first walk below a directory whose own pattern matches are given (null for the root).</summary>
-    private IEnumerable<ContextEntry> Walk(string start, bool[]? startMatches)
+    private IEnumerable<ContextEntry> Walk(string start, int[]? startMatches)
     {
         var stack = new List<WalkFrame> { new(start, startMatches, ListDirectory(start, tolerateErrors: false), null) };
         try
@@ -305,11 +305,11 @@ public sealed partial class BuildContext
         }
     }
 
-    private sealed class WalkFrame(string path, bool[]? matches, IEnumerator<FileSystemInfo> children, ContextEntry? pending)
+    private sealed class WalkFrame(string path, int[]? matches, IEnumerator<FileSystemInfo> children, ContextEntry? pending)
     {
         public string Path { get; } = path;
 
-        public bool[]? Matches { get; } = matches;
+        public int[]? Matches { get; } = matches;
 
         public IEnumerator<FileSystemInfo> Children { get; } = children;
 

@@ -13,15 +13,27 @@ public sealed partial class DockerIgnore
     // Like BuildKit (fsutil), excluded directories are skipped whole only when every exception is
     // a plain path (trailing /* or /** aside); with a wildcard exception anything could come back.
     private readonly bool exceptionsArePlainPaths;
-    private readonly bool hasExceptions;
+
+    // Every directory (with its trailing '/') that holds a plain exception path, at any depth.
+    private readonly HashSet<string> directoriesWithExceptions = new(StringComparer.Ordinal);
+    private readonly IgnorePatternIndex index;
 
     private DockerIgnore(DockerIgnorePattern[] patterns)
     {
         this.patterns = patterns;
-        hasExceptions = patterns.Any(p => p.IsException);
+        index = new IgnorePatternIndex(patterns);
         exceptionsArePlainPaths = patterns
             .Where(p => p.IsException)
             .All(p => p.WithoutTrailingWildcard().IndexOfAny(['*', '[', ']', '?', '^', '\\']) < 0);
+        foreach (var exception in patterns.Where(static p => p.IsException))
+        {
+            var path = exception.WithoutTrailingWildcard() + "/";
+            for (var slash = path.IndexOf('/', StringComparison.Ordinal); slash >= 0; slash = path.IndexOf('/', slash + 1))
+            {
+                directoriesWithExceptions.Add(path[..(slash + 1)]);
+            }
+        }
+
         Patterns = [.. patterns.Select(p => p.IsException ? "!" + p.Text : p.Text)];
     }
 
@@ -73,62 +85,61 @@ public sealed partial class DockerIgnore
 
     /// <summary>
     /// Evaluates one path given what its parent directory matched (null at the top level): whether
-    /// it is excluded, and the per-pattern matches its own children need. Patterns are checked in
-    /// order, exclusions only while the path is not excluded and exceptions only while it is, as
-    /// patternmatcher does; a pattern that matched the parent matches the child.
+    /// it is excluded, and the patterns it matched (ascending indices), which its own children need.
+    /// Patterns are checked in order, exclusions only while the path is not excluded and exceptions
+    /// only while it is, as patternmatcher does; a pattern that matched the parent matches the child.
+    /// Only the patterns the index names can match, so only those are looked at.
     /// </summary>
-    internal (bool Excluded, bool[] Matches) Evaluate(string path, bool[]? parent)
+    internal (bool Excluded, int[] Matches) Evaluate(string path, int[]? parent)
     {
+        var candidates = new List<int>(parent ?? []);
+        index.AddCandidates(path, candidates);
+        candidates.Sort();
         var excluded = false;
-        var matches = new bool[patterns.Length];
-        for (var i = 0; i < patterns.Length; i++)
+        var matches = new List<int>();
+        var carried = 0;
+        var previous = -1;
+        foreach (var i in candidates)
         {
-            var pattern = patterns[i];
-            var match = parent is not null && parent[i];
-            if (!match)
+            if (i == previous)
             {
-                if (pattern.IsException != excluded)
-                {
-                    continue;
-                }
+                continue;
+            }
 
+            previous = i;
+            var pattern = patterns[i];
+            var match = false;
+            if (parent is not null && carried < parent.Length && parent[carried] == i)
+            {
+                carried++;
+                match = true;
+            }
+            else if (pattern.IsException == excluded)
+            {
                 match = pattern.Matches(path);
             }
 
-            matches[i] = match;
             if (match)
             {
+                matches.Add(i);
                 excluded = !pattern.IsException;
             }
         }
 
-        return (excluded, matches);
+        return (excluded, [.. matches]);
     }
 
     /// <summary>For an excluded directory: true when no exception can reach below it.</summary>
-    internal bool CanSkip(string directory)
-    {
-        if (!exceptionsArePlainPaths)
-        {
-            return false;
-        }
-
-        if (!hasExceptions)
-        {
-            return true;
-        }
-
-        var below = directory + "/";
-        return !patterns.Any(p => p.IsException && (p.WithoutTrailingWildcard() + "/").StartsWith(below, StringComparison.Ordinal));
-    }
+    internal bool CanSkip(string directory) =>
+        exceptionsArePlainPaths && !directoriesWithExceptions.Contains(directory + "/");
 
     /// <summary>
     /// Evaluates the path the way a walk from the root reaches it: whether it is excluded, whether
     /// an excluded ancestor was skipped whole (then it is excluded too), and its per-pattern matches.
     /// </summary>
-    internal (bool Excluded, bool Skipped, bool[]? Matches) Walk(string path)
+    internal (bool Excluded, bool Skipped, int[]? Matches) Walk(string path)
     {
-        bool[]? matches = null;
+        int[]? matches = null;
         var end = -1;
         while (true)
         {

@@ -52,6 +52,18 @@ internal sealed class DockerIgnorePattern
     /// <summary>1-based line in the ignore file.</summary>
     public int Line { get; }
 
+    /// <summary>A plain path, matched by equality.</summary>
+    public bool IsExact => kind == Kind.Exact;
+
+    /// <summary><c>dir/**</c>: matched by the text before the <c>**</c> being a prefix.</summary>
+    public bool IsPrefix => kind == Kind.Prefix;
+
+    /// <summary><c>**/name</c>: matched by the text after the <c>**</c> being a suffix.</summary>
+    public bool IsSuffix => kind == Kind.Suffix;
+
+    /// <summary>False for an expression that does not compile (it fails when a path is checked against it).</summary>
+    public bool IsValid => kind != Kind.Regex || regex is not null;
+
     /// <exception cref="DockerIgnoreException">The pattern's expression is invalid.</exception>
     public bool Matches(string path)
     {

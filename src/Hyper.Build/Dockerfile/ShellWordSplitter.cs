@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Hyper.Build.Dockerfile;
@@ -8,6 +9,10 @@ namespace Hyper.Build.Dockerfile;
 /// </summary>
 internal sealed class ShellWordSplitter(StringBuilder buffer)
 {
+    // Unicode's White_Space characters; none lies outside the Basic Multilingual Plane.
+    private static readonly SearchValues<char> Whitespace = SearchValues.Create(
+        "\t\n\v\f\r \u0085\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000");
+
     private readonly List<string> words = [];
 
     // Set by quoted text even when it is empty, so that whitespace after "" is not a new word
@@ -34,9 +39,33 @@ internal sealed class ShellWordSplitter(StringBuilder buffer)
     /// <summary>Adds expanded text whose whitespace splits words.</summary>
     public void Add(string value)
     {
-        foreach (var rune in value.EnumerateRunes())
+        // Runs without whitespace join the word whole: a value can be long (ENV chains grow one), and one call
+        // per character made expanding it slow. Runs with surrogates go rune by rune, which replaces a lone one.
+        var rest = value.AsSpan();
+        while (rest.Length > 0)
         {
-            Add(rune.Value);
+            var space = rest.IndexOfAny(Whitespace);
+            var run = space < 0 ? rest : rest[..space];
+            if (run.ContainsAnyInRange('\uD800', '\uDFFF'))
+            {
+                foreach (var rune in run.EnumerateRunes())
+                {
+                    AddLiteral(rune.Value);
+                }
+            }
+            else if (run.Length > 0)
+            {
+                buffer.Append(run);
+                inWord = true;
+            }
+
+            if (space < 0)
+            {
+                return;
+            }
+
+            Add(rest[space]);
+            rest = rest[(space + 1)..];
         }
     }
 

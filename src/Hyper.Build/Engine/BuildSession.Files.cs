@@ -72,11 +72,15 @@ internal sealed partial class BuildSession
         };
     }
 
-    /// <summary>WORKDIR's effect on the config: relative paths build on the current directory.</summary>
+    /// <summary>
+    /// WORKDIR's effect on the config: relative paths build on the current directory (and are cleaned, as
+    /// Go's path.Join cleans them); an absolute path is kept as written, trailing slash and all, as BuildKit
+    /// keeps it (<c>WORKDIR /usr/src/</c> is <c>"/usr/src/"</c> in its config and history).
+    /// </summary>
     private static void ApplyWorkdir(StageState state, WorkdirInstruction workdir) =>
         state.Config = state.Config with
         {
-            WorkingDir = LexicalPath.Clean(workdir.Path.StartsWith('/') ? workdir.Path : $"{state.WorkingDirectory.TrimEnd('/')}/{workdir.Path}"),
+            WorkingDir = workdir.Path.StartsWith('/') ? workdir.Path : LexicalPath.Clean($"{state.WorkingDirectory.TrimEnd('/')}/{workdir.Path}"),
         };
 
     /// <summary>

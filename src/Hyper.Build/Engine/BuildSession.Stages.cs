@@ -101,7 +101,8 @@ internal sealed partial class BuildSession
         StageState state;
         if (stage.Base.Kind == ContentSourceKind.Scratch)
         {
-            state = new StageState { Stage = stage, Platform = stage.Platform };
+            // As BuildKit's empty image: the working directory is "/" (PATH is added below).
+            state = new StageState { Stage = stage, Platform = stage.Platform, Config = new ContainerConfig { WorkingDir = "/" } };
             state.CacheKey = BaseKey(stage, image: null, baseStage: null);
         }
         else if (stage.BaseStage is { } baseStage)
@@ -186,22 +187,28 @@ internal sealed partial class BuildSession
 
                 return;
             case LabelInstruction label:
-                var labels = new Dictionary<string, string>(config.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
                 foreach (var pair in label.Labels)
                 {
-                    labels[pair.Key] = pair.Value;
+                    state.SetLabel(pair.Key, pair.Value);
                 }
 
-                state.Config = config with { Labels = labels };
                 return;
             case MaintainerInstruction maintainer:
                 state.Author = maintainer.Maintainer;
                 return;
             case ExposeInstruction expose:
-                state.Config = config with { ExposedPorts = AddKeys(config.ExposedPorts, expose.Ports.SelectMany(ExposedPorts)) };
+                foreach (var port in expose.Ports.SelectMany(ExposedPorts))
+                {
+                    state.AddExposedPort(port);
+                }
+
                 return;
             case VolumeInstruction volume:
-                state.Config = config with { Volumes = AddKeys(config.Volumes, volume.Volumes) };
+                foreach (var path in volume.Volumes)
+                {
+                    state.AddVolume(path);
+                }
+
                 return;
             case UserInstruction user:
                 state.Config = config with { User = user.User };
@@ -233,8 +240,9 @@ internal sealed partial class BuildSession
         }
     }
 
-    private static IReadOnlyList<string> CommandOf(StageState state, CommandLine command) =>
-        command.IsExecForm ? command.Arguments : [.. state.Shell, .. command.Arguments];
+    // An empty exec form (CMD []) is no command: BuildKit's config leaves it out (Go's omitempty), and so do we.
+    private static IReadOnlyList<string>? CommandOf(StageState state, CommandLine command) =>
+        !command.IsExecForm ? [.. state.Shell, .. command.Arguments] : command.Arguments.Count > 0 ? command.Arguments : null;
 
     private static Healthcheck HealthcheckOf(HealthcheckInstruction instruction)
     {
@@ -265,17 +273,6 @@ internal sealed partial class BuildSession
         }
 
         return [$"{number}/{protocol}"];
-    }
-
-    private static Dictionary<string, EmptyObject> AddKeys(IReadOnlyDictionary<string, EmptyObject>? existing, IEnumerable<string> keys)
-    {
-        var result = new Dictionary<string, EmptyObject>(existing ?? new Dictionary<string, EmptyObject>(), StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            result[key] = new EmptyObject();
-        }
-
-        return result;
     }
 
     /// <summary>

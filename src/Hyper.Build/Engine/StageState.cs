@@ -54,22 +54,64 @@ internal sealed class StageState
         Author = Author,
     };
 
+    // The config's growing collections, owned by this state and changed in place: a copy per ENV or LABEL made a
+    // stage of N of them cost N². Each is taken over (copied once) when the config still holds someone else's.
+    private List<string>? _env;
+    private Dictionary<string, int>? _envIndex;
+    private Dictionary<string, string>? _labels;
+    private Dictionary<string, EmptyObject>? _exposedPorts;
+    private Dictionary<string, EmptyObject>? _volumes;
+
     /// <summary>Sets or replaces the variable <paramref name="name"/> in the config's Env.</summary>
     public void SetEnvironment(string name, string value)
     {
-        // Replaced in place, so the order of Env stays what docker gives.
-        var env = new List<string>(Config.Env ?? []);
-        var entry = $"{name}={value}";
-        var index = env.FindIndex(e => e.StartsWith(name + "=", StringComparison.Ordinal));
-        if (index >= 0)
+        if (_env is null || _envIndex is null || !ReferenceEquals(Config.Env, _env))
         {
-            env[index] = entry;
+            _env = [.. Config.Env ?? []];
+            _envIndex = new(StringComparer.Ordinal);
+            for (var i = 0; i < _env.Count; i++)
+            {
+                var equals = _env[i].IndexOf('=', StringComparison.Ordinal);
+                _envIndex.TryAdd(equals < 0 ? _env[i] : _env[i][..equals], i);
+            }
+
+            Config = Config with { Env = _env };
+        }
+
+        // Replaced in place, so the order of Env stays what docker gives.
+        var entry = $"{name}={value}";
+        if (_envIndex.TryGetValue(name, out var index))
+        {
+            _env[index] = entry;
         }
         else
         {
-            env.Add(entry);
+            _envIndex[name] = _env.Count;
+            _env.Add(entry);
         }
-
-        Config = Config with { Env = env };
     }
+
+    public void SetLabel(string key, string value)
+    {
+        _labels = Own(_labels, Config.Labels);
+        _labels[key] = value;
+        Config = Config with { Labels = _labels };
+    }
+
+    public void AddExposedPort(string port)
+    {
+        _exposedPorts = Own(_exposedPorts, Config.ExposedPorts);
+        _exposedPorts[port] = new EmptyObject();
+        Config = Config with { ExposedPorts = _exposedPorts };
+    }
+
+    public void AddVolume(string path)
+    {
+        _volumes = Own(_volumes, Config.Volumes);
+        _volumes[path] = new EmptyObject();
+        Config = Config with { Volumes = _volumes };
+    }
+
+    private static Dictionary<string, T> Own<T>(Dictionary<string, T>? owned, IReadOnlyDictionary<string, T>? current) =>
+        owned is not null && ReferenceEquals(owned, current) ? owned : new(current ?? new Dictionary<string, T>(), StringComparer.Ordinal);
 }

@@ -12,9 +12,23 @@ public sealed partial class BuildPlanner
     /// <summary>The automatic platform ARGs, in the global scope; a <c>--build-arg</c> of the same name wins.</summary>
     private void AddPlatformArguments()
     {
-        var build = _options.BuildPlatform;
-        var target = _targetPlatform;
-        var stage = _options.Target ?? _dockerfile.Stages[^1].Name;
+        foreach (var (name, value) in PlatformArguments(_dockerfile, _options))
+        {
+            _globalEnvironment[name] = value;
+        }
+    }
+
+    /// <summary>
+    /// The automatic platform ARGs (BUILDPLATFORM, TARGETARCH … TARGETSTAGE) as FROM sees them for
+    /// <paramref name="options"/>: a <c>--build-arg</c> of the same name wins.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> PlatformArguments(ParsedDockerfile dockerfile, BuildOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dockerfile);
+        ArgumentNullException.ThrowIfNull(options);
+        var build = options.BuildPlatform;
+        var target = options.TargetPlatform ?? build;
+        var stage = options.Target ?? dockerfile.Stages.LastOrDefault()?.Name;
         (string Name, string Value)[] arguments =
         [
             ("BUILDPLATFORM", build.ToString()),
@@ -29,10 +43,8 @@ public sealed partial class BuildPlanner
             ("TARGETVARIANT", target.Variant ?? string.Empty),
             ("TARGETSTAGE", string.IsNullOrEmpty(stage) ? "default" : stage),
         ];
-        foreach (var (name, value) in arguments)
-        {
-            _globalEnvironment[name] = _options.BuildArgs.TryGetValue(name, out var given) ? given : value;
-        }
+        return arguments.ToDictionary(
+            static a => a.Name, a => options.BuildArgs.TryGetValue(a.Name, out var given) ? given : a.Value, StringComparer.Ordinal);
     }
 
     /// <summary>The ARGs before the first FROM: each default expanded with the global ARGs before it.</summary>
@@ -98,7 +110,7 @@ public sealed partial class BuildPlanner
 
             if (value is not null && !NonEnvironmentArguments.Contains(definition.Name))
             {
-                stage.Environment[definition.Name] = value;
+                stage.Environment = stage.Environment.Set(definition.Name, value);
             }
 
             // A global ARG redeclared without a value keeps the global's outline entry (its default and comment).

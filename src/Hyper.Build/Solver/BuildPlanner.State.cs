@@ -27,7 +27,7 @@ public sealed partial class BuildPlanner
         public Dictionary<int, List<ContentSource?>> InstructionSources { get; } = [];
 
         /// <summary>ENV and ARG values in effect, as the next instruction sees them.</summary>
-        public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);
+        public VariableMap Environment { get; set; } = VariableMap.Empty;
 
         /// <summary>Every ARG name declared so far in this stage or its base stages, with or without a value.</summary>
         public HashSet<string> DeclaredArguments { get; set; } = new(StringComparer.Ordinal);

@@ -13,7 +13,7 @@ public sealed partial class BuildPlanner
     {
         if (stage.BaseState is { } parent)
         {
-            stage.Environment = new(parent.Environment, StringComparer.Ordinal);
+            stage.Environment = parent.Environment;
             stage.DeclaredArguments = new(parent.DeclaredArguments, StringComparer.Ordinal);
             stage.Platform = parent.Platform;
             stage.WorkingDirectory = parent.WorkingDirectory;
@@ -22,8 +22,7 @@ public sealed partial class BuildPlanner
         {
             var image = stage.Planned.Base.Image;
             var inherited = image is null ? null : _options.ImageEnvironment?.Invoke(image, stage.Platform);
-            stage.Environment = inherited is null ? new(StringComparer.Ordinal) : new(inherited, StringComparer.Ordinal);
-            stage.Environment.TryAdd("PATH", DefaultPath);
+            stage.Environment = (inherited is null ? VariableMap.Empty : VariableMap.From(inherited)).SetIfAbsent("PATH", DefaultPath);
         }
 
         var instructions = stage.Instructions;
@@ -31,7 +30,7 @@ public sealed partial class BuildPlanner
         {
             var sources = stage.InstructionSources.GetValueOrDefault(i);
             RequireDispatched(stage, instructions[i], sources);
-            var environment = new Dictionary<string, string>(stage.Environment, StringComparer.Ordinal);
+            var environment = stage.Environment;
             var undefined = new List<UndefinedVariable>();
             var (expanded, stepSources) = DispatchInstruction(stage, instructions[i], sources, undefined);
             stage.Steps.Add(new PlannedStep
@@ -78,7 +77,7 @@ public sealed partial class BuildPlanner
                 // Every value of one ENV sees the variables as they were before it: ENV a=1 b=$a uses the old a.
                 foreach (var variable in variables)
                 {
-                    stage.Environment[variable.Key] = variable.Value;
+                    stage.Environment = stage.Environment.Set(variable.Key, variable.Value);
                 }
 
                 return (env with { Variables = variables }, []);

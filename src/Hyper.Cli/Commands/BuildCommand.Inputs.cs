@@ -91,6 +91,7 @@ public static partial class BuildCommand
             throw new FormatException($"--platform '{platform}': building for several platforms at once is not available yet; give one");
         }
 
-        return Platform.Parse(platform);
+        // As buildx: "local" is this machine's platform; anything else is read as BuildKit reads FROM --platform.
+        return platform.Trim() == "local" ? Platform.Current : Platform.Parse(platform.Trim());
     }
 }

@@ -18,7 +18,7 @@ public static partial class BuildCommand
     /// <summary>Success.</summary>
     public const int Ok = 0;
 
-    /// <summary>The Dockerfile has an error, or check violations are errors (<c># check=error=true</c>).</summary>
+    /// <summary>The Dockerfile has an error, or <c>--check</c> found warnings.</summary>
     public const int DockerfileFailed = 1;
 
     /// <summary>The command line cannot be acted on, or asks for something not available yet.</summary>
@@ -32,7 +32,7 @@ public static partial class BuildCommand
             Description = "Set a build argument: NAME=VALUE, or NAME to take the value from the environment (repeatable)",
         };
         var target = new Option<string?>("--target") { Description = "The stage to build" };
-        var platform = new Option<string?>("--platform") { Description = "The platform to build for, e.g. linux/arm64 (default: this machine's)" };
+        var platform = new Option<string?>("--platform") { Description = "The platform to build for, e.g. linux/arm64, arm64 or local (default: this machine's)" };
         var call = new Option<string?>("--call")
         {
             Description = "Inspect the Dockerfile instead of building: check, outline or targets (',format=json' may follow)",
@@ -171,7 +171,9 @@ public static partial class BuildCommand
             CheckReportWriter.WriteText(output, result, inputs.FileName, inputs.Lines);
         }
 
-        return result.Failed ? DockerfileFailed : Ok;
+        // As buildx: the check's status is 1 whenever it found anything, warnings included, in either format;
+        // # check=error=true only changes what is said ("Check failed") and makes a build stop.
+        return result.Failed || result.Violations.Count > 0 ? DockerfileFailed : Ok;
     }
 
     private static int RunOutline(TextWriter output, BuildInputs inputs, bool json)

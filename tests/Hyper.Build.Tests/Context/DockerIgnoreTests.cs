@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 using Hyper.Build.Context;
 
 namespace Hyper.Build.Tests.Context;
@@ -351,5 +353,51 @@ public sealed class DockerIgnoreTests
 
         Assert.True(Excluded(rules, "a"));
         Assert.True(Excluded(rules, "b/c"));
+    }
+
+    [Theory]
+    [InlineData("a/**/b", "a/b", true)]
+    [InlineData("a/**/b", "a/x/y/b", true)]
+    [InlineData("a**/b", "ab", true)]
+    [InlineData(@"x\dy", "x5y", true)]
+    [InlineData(@"x\dy", "xdy", false)]
+    [InlineData("ab*ba", "aba", false)]
+    [InlineData("ab*ba", "abba", true)]
+    [InlineData("src/*/gen", "src/d/gen", true)]
+    [InlineData("src/*/gen", "lib/d/gen", false)]
+    [InlineData("**/cache", "cache", true)]
+    [InlineData("**/cache", "a/cache", true)]
+    [InlineData("**/cache", "a/nocache", false)]
+    [InlineData("**cache", "a/nocache", true)]
+    [InlineData("build**", "builder/x", true)]
+    public void Patterns_match_by_their_literal_start_and_end_around_wildcards(string pattern, string path, bool excluded)
+    {
+        Assert.Equal(excluded, Excluded(Rules(pattern), path));
+    }
+
+    [Fact]
+    public void Ten_thousand_patterns_over_a_hundred_and_ten_files_are_matched_in_under_a_second()
+    {
+        var lines = Enumerable.Range(0, 10_000).Select(static i => (i % 5) switch
+        {
+            0 => $"src/d{i % 13}/file{i}.txt",
+            1 => $"build{i}/**",
+            2 => $"**/tmp{i}",
+            3 => i % 2 == 0 ? $"*.ext{i}" : $"src/*/gen{i}",
+            _ => $"!src/d{i % 10}/keep{i}.txt",
+        }).Concat(["**/*.log", "!src/d1/file3.log", "src/d5/file5.txt"]);
+        var rules = Rules([.. lines]);
+        var paths = Enumerable.Range(0, 100).Select(static i => $"src/d{i / 10}/file{i % 10}.{(i % 10 % 3 == 0 ? "log" : "txt")}")
+            .Concat(Enumerable.Range(0, 10).Select(static i => $"top{i}.txt"))
+            .ToList();
+
+        // Each path is also checked against every directory above it. It took about 3 s before the index.
+        var clock = Stopwatch.StartNew();
+        var excluded = paths.Where(p => Excluded(rules, p)).ToList();
+
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        Assert.Equal(40, excluded.Count);
+        Assert.Contains("src/d5/file5.txt", excluded);
+        Assert.DoesNotContain("src/d1/file3.log", excluded);
     }
 }

@@ -215,13 +215,27 @@ public sealed class StageGraphTests
     [InlineData("FROM alpine\nEXPOSE 80/http\n", "invalid port: \"80/http\": invalid proto: http")]
     [InlineData("FROM alpine\nSTOPSIGNAL SIGNOPE\n", "Invalid signal: SIGNOPE")]
     [InlineData("FROM alpine\nRUN --device=nvidia.com/gpu=all nvidia-smi\n", "device feature is only supported in Dockerfile frontend 1.14.0-labs or later")]
-    [InlineData("FROM --platform=linux alpine\n", "failed to parse platform linux")]
+    [InlineData("FROM --platform=bogus alpine\n", "failed to parse platform bogus")]
     public void Values_checked_once_expanded_are_errors_at_their_line(string dockerfile, string reason)
     {
         var error = Assert.Throws<DockerfileException>(() => Dockerfiles.Plan(dockerfile));
 
         Assert.StartsWith(reason, error.Reason, StringComparison.Ordinal);
         Assert.Equal(dockerfile.Split('\n').Count(static l => l.Length > 0), error.Line);
+    }
+
+    [Theory]
+    [InlineData("arm64", "linux/arm64")]
+    [InlineData("aarch64", "linux/arm64")]
+    [InlineData("amd64", "linux/amd64")]
+    [InlineData("x86_64", "linux/amd64")]
+    [InlineData("armhf", "linux/arm")]
+    [InlineData("linux", null)]
+    public void A_single_word_FROM_platform_is_an_architecture_on_this_os_or_an_os_on_this_architecture(string platform, string? expected)
+    {
+        var plan = Dockerfiles.Plan($"FROM --platform={platform} alpine\n");
+
+        Assert.Equal(expected ?? $"linux/{Hyper.Oci.Platform.Current.Architecture}", plan.Target.Platform.ToString());
     }
 
     [Fact]

@@ -44,18 +44,33 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
-    public void Check_prints_each_warning_with_its_line_and_source_and_passes()
+    public void Check_prints_each_warning_with_its_line_and_source_and_exits_non_zero_as_buildx_does()
     {
         Write("FROM alpine AS Build\nCMD node app.js\n");
 
         var (exitCode, output, _) = Run("build", "--call=check", _context.Path);
 
-        Assert.Equal(BuildCommand.Ok, exitCode);
+        Assert.Equal(BuildCommand.DockerfileFailed, exitCode);
         var lines = output.Split('\n');
         Assert.Contains("Dockerfile:1: StageNameCasing: Stage name 'Build' should be lowercase", lines);
         Assert.Contains("Dockerfile:2: JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to OS signals", lines);
         Assert.Contains("  2 | CMD node app.js", lines);
         Assert.Contains("Check complete, 2 warnings have been found!", lines);
+    }
+
+    [Theory]
+    [InlineData("--check")]
+    [InlineData("--call=check")]
+    public void Check_with_one_warning_exits_1_and_without_warnings_exits_0(string option)
+    {
+        Write("FROM alpine\nMAINTAINER me\n");
+        var (warned, warnedOutput, _) = Run("build", option, _context.Path);
+        Write("FROM alpine\nLABEL maintainer=me\n");
+        var (clean, cleanOutput, _) = Run("build", option, _context.Path);
+
+        Assert.Equal((1, 0), (warned, clean));
+        Assert.Contains("Check complete, 1 warning has been found!", warnedOutput, StringComparison.Ordinal);
+        Assert.Contains("Check complete, no warnings found.", cleanOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,7 +103,7 @@ public sealed class BuildCommandTests : IDisposable
 
         var (exitCode, output, _) = Run("build", "--call", "check", _context.Path);
 
-        Assert.Equal(BuildCommand.Ok, exitCode);
+        Assert.Equal(BuildCommand.DockerfileFailed, exitCode);
         Assert.Contains(
             "Dockerfile:2: CopyIgnoredFile: Attempting to Copy file \"secrets/key.pem\" that is excluded by .dockerignore",
             output.Split('\n'));
@@ -102,7 +117,7 @@ public sealed class BuildCommandTests : IDisposable
 
         var (exitCode, output, _) = Run("build", "--call", "check", "--format", "json", _context.Path);
 
-        Assert.Equal(BuildCommand.Ok, exitCode);
+        Assert.Equal(BuildCommand.DockerfileFailed, exitCode);
         using var json = JsonDocument.Parse(output);
         var warning = Assert.Single(json.RootElement.GetProperty("warnings").EnumerateArray());
         Assert.Equal("MaintainerDeprecated", warning.GetProperty("ruleName").GetString());
@@ -237,6 +252,21 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Contains("ARCH        arm64", output.Split('\n').Select(static l => l.TrimEnd('\r')));
     }
 
+    [Theory]
+    [InlineData("arm64", "linux/arm64")]
+    [InlineData("aarch64", "linux/arm64")]
+    [InlineData("x86_64", "linux/amd64")]
+    [InlineData("local", null)]
+    public void A_single_word_platform_is_read_as_buildx_reads_it(string platform, string? expected)
+    {
+        Write("FROM alpine\nARG TARGETPLATFORM\nARG TARGET=$TARGETPLATFORM\n");
+
+        var (exitCode, output, error) = Run("build", "--call", "outline", "--platform", platform, _context.Path);
+
+        Assert.True(exitCode == BuildCommand.Ok, error);
+        Assert.Contains($"TARGET      {expected ?? Hyper.Oci.Platform.Current.ToString()}", output.Split('\n').Select(static l => l.TrimEnd('\r')));
+    }
+
     [Fact]
     public void A_dockerfile_named_with_f_is_read_and_named_in_messages()
     {
@@ -263,7 +293,7 @@ public sealed class BuildCommandTests : IDisposable
     [Theory]
     [InlineData("--call=lint", "unknown --call method 'lint'")]
     [InlineData("--call=outline,format=yaml", "unknown --call option 'format=yaml'")]
-    [InlineData("--call=check --platform=linux", "invalid platform 'linux'")]
+    [InlineData("--call=check --platform=bogus", "invalid platform 'bogus': unknown operating system or architecture")]
     public void Bad_command_lines_fail_with_the_reason(string options, string reason)
     {
         Write("FROM alpine\n");

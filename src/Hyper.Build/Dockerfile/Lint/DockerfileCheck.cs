@@ -48,7 +48,15 @@ public static class DockerfileCheck
             error = e;
         }
 
-        var report = linter.Run(new LintSubject { Document = document, Dockerfile = dockerfile, Plan = plan, Ignore = ignore }, configuration);
+        var subject = new LintSubject
+        {
+            Document = document,
+            Dockerfile = dockerfile,
+            PlatformArguments = dockerfile is null ? new Dictionary<string, string>() : BuildPlanner.PlatformArguments(dockerfile, options),
+            Plan = plan,
+            Ignore = ignore,
+        };
+        var report = linter.Run(subject, configuration);
         return new CheckResult { Document = document, Violations = report.Violations, Error = error, Configuration = configuration };
     }
 

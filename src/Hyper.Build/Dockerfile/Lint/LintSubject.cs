@@ -12,6 +12,12 @@ public sealed record LintSubject
     /// <summary>Null when an instruction could not be read.</summary>
     public ParsedDockerfile? Dockerfile { get; init; }
 
+    /// <summary>
+    /// The automatic platform ARGs FROM sees (<see cref="BuildPlanner.PlatformArguments"/>), also when planning
+    /// failed; empty when the instructions could not be read.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> PlatformArguments { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Null when the Dockerfile could not be planned.</summary>
     public BuildPlan? Plan { get; init; }
 

@@ -112,6 +112,35 @@ public sealed class LintRuleTests
         Assert.Equal("Default value for ARG alpine:$TAG results in empty or invalid base image name", violation.Message);
     }
 
+    [Fact]
+    public void A_from_whose_default_is_blank_is_reported_along_with_the_error_it_causes()
+    {
+        var result = DockerfileCheck.Run("ARG IMAGE\nFROM $IMAGE\n", "Dockerfile", new BuildOptions { BuildPlatform = Dockerfiles.Amd64 });
+
+        Assert.Equal("base name ($IMAGE) should not be blank", result.Error?.Reason);
+        var violation = Assert.Single(result.Violations);
+        Assert.Equal(("InvalidDefaultArgInFrom", 2), (violation.Rule.Name, violation.Line));
+        Assert.Equal("Default value for ARG $IMAGE results in empty or invalid base image name", violation.Message);
+    }
+
+    [Theory]
+    [InlineData("windows/amd64", "# escape=`\nFROM alpine\nWORKDIR C:\\app\n", false)]
+    [InlineData("windows/amd64", "# escape=`\nFROM alpine\nWORKDIR \\app\n", false)]
+    [InlineData("windows/amd64", "FROM alpine\nWORKDIR c:/app\n", false)]
+    [InlineData("windows/amd64", "FROM alpine\nWORKDIR /app\n", false)]
+    [InlineData("windows/amd64", "FROM alpine\nWORKDIR app\n", true)]
+    [InlineData("windows/amd64", "FROM alpine\nWORKDIR d:/app\n", true)]
+    [InlineData("windows/amd64", "FROM alpine\nWORKDIR C:\\app\n", true)] // the escape makes it C:app, relative to C:'s directory
+    [InlineData("linux/amd64", "# escape=`\nFROM alpine\nWORKDIR C:\\app\n", true)]
+    public void WorkdirRelativePath_knows_absolute_paths_of_the_target_os(string platform, string dockerfile, bool fires)
+    {
+        var result = DockerfileCheck.Run(
+            dockerfile, "Dockerfile", new BuildOptions { BuildPlatform = Dockerfiles.Amd64, TargetPlatform = Hyper.Oci.Platform.Parse(platform) });
+
+        Assert.Null(result.Error);
+        Assert.Equal(fires, result.Violations.Any(static v => v.Rule.Name == "WorkdirRelativePath"));
+    }
+
     [Theory]
     [InlineData("node_modules\n", "FROM node\nCOPY node_modules/x /x\n", "Attempting to Copy file \"node_modules/x\" that is excluded by .dockerignore")]
     [InlineData("*\n", "FROM node\nADD . /app\n", "Attempting to Add file \".\" that is excluded by .dockerignore")]

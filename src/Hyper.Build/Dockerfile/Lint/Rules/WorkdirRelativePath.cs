@@ -26,11 +26,37 @@ public sealed class WorkdirRelativePath : ILintRule
             }
 
             if (stage.Steps.Select(static s => s.Instruction).OfType<WorkdirInstruction>().FirstOrDefault() is { } first
-                && !first.Path.StartsWith('/'))
+                && !IsAbsolute(first.Path, stage.Platform.OS))
             {
                 yield return LintViolation.At(this, first.Node, $"Relative workdir \"{first.Path}\" can have unexpected results if the base image changes");
             }
         }
+    }
+
+    /// <summary>
+    /// BuildKit's test (util/system IsAbs): on Windows a path is absolute after its drive letter, which must be C:,
+    /// is removed and backslashes are turned into slashes; <c>C:</c> alone, other drives and UNC paths are not.
+    /// </summary>
+    private static bool IsAbsolute(string path, string os)
+    {
+        if (os != "windows")
+        {
+            return path.StartsWith('/');
+        }
+
+        var slashed = path.Replace('\\', '/');
+        if ((path.Length == 2 && path[1] == ':') || slashed.StartsWith("//", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var colon = slashed.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0 && !slashed[..colon].Equals("c", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return slashed[(colon + 1)..].StartsWith('/');
     }
 
     private static bool InheritsWorkdir(PlannedStage stage)

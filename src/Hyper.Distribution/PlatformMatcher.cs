@@ -30,28 +30,15 @@ public static class PlatformMatcher
         return manifests.FirstOrDefault(d => MediaTypes.IsImageManifest(d.MediaType) && Matches(wanted, d.Platform));
     }
 
-    /// <summary>Lower-case os and architecture with aliases resolved, and the variant implied when none is given.</summary>
+    /// <summary>
+    /// The platform as containerd's matcher compares it: normalized (<see cref="Platform.Normalize"/>), and arm64 with
+    /// its implied variant v8, so that arm64, arm64/v8 and aarch64 are one platform.
+    /// </summary>
     public static (string OS, string Architecture, string Variant) Normalize(Platform platform)
     {
         ArgumentNullException.ThrowIfNull(platform);
-        var os = platform.OS.ToLowerInvariant();
-        var architecture = platform.Architecture.ToLowerInvariant();
-        var variant = platform.Variant?.ToLowerInvariant() ?? string.Empty;
-        (architecture, variant) = architecture switch
-        {
-            "i386" => ("386", string.Empty),
-            "x86_64" or "x86-64" or "amd64" => ("amd64", variant == "v1" ? string.Empty : variant),
-            "aarch64" or "arm64" => ("arm64", variant is "" or "8" or "v8" or "v8.0" ? "v8" : variant),
-            "armhf" => ("arm", "v7"),
-            "armel" => ("arm", "v6"),
-            "arm" => ("arm", variant switch
-            {
-                "" or "7" => "v7",
-                "5" or "6" or "8" => "v" + variant,
-                _ => variant,
-            }),
-            _ => (architecture, variant),
-        };
-        return (os == "macos" ? "darwin" : os, architecture, variant);
+        var normal = platform.Normalize();
+        var variant = normal.Variant ?? string.Empty;
+        return (normal.OS, normal.Architecture, normal.Architecture == "arm64" && variant is "" or "v8.0" ? "v8" : variant);
     }
 }

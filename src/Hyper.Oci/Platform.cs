@@ -28,6 +28,16 @@ public sealed partial record Platform
     public override string ToString() => Variant is null ? $"{OS}/{Architecture}" : $"{OS}/{Architecture}/{Variant}";
 
     /// <summary>
+    /// This platform as containerd's <c>platforms.Normalize</c> writes it: lower case, aliases resolved (aarch64 is
+    /// arm64, armhf arm/v7, …), a variant that is the default dropped (arm64/v8 is arm64) and arm's implied (arm is arm/v7).
+    /// </summary>
+    public Platform Normalize()
+    {
+        var (architecture, variant) = NormalizeArchitecture(Architecture, Variant ?? string.Empty);
+        return this with { OS = NormalizeOS(OS), Architecture = architecture, Variant = NullIfEmpty(variant) };
+    }
+
+    /// <summary>
     /// Parses a platform as BuildKit and buildx do (containerd's <c>platforms.Parse</c>): <c>os/arch[/variant]</c>,
     /// or one word, a known OS (given this machine's architecture) or a known architecture (given this
     /// machine's OS). The OS may carry a version and features, <c>windows(10.0.17763+win32k)</c>. Names are

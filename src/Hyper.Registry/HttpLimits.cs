@@ -1,5 +1,6 @@
 using System.Globalization;
 
+using Hyper.Oci;
 using Hyper.Registry.Configuration;
 
 using Microsoft.AspNetCore.Server.Kestrel.Core;

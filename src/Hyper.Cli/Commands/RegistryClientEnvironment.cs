@@ -1,5 +1,5 @@
-using Hyper.Build.Dockerfile.Instructions;
 using Hyper.Distribution.Registry;
+using Hyper.Oci;
 
 namespace Hyper.Cli.Commands;
 

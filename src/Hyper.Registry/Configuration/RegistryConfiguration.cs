@@ -1,5 +1,7 @@
 using System.Collections;
 
+using Hyper.Oci;
+
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

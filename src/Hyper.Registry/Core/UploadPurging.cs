@@ -1,3 +1,4 @@
+using Hyper.Oci;
 using Hyper.Registry.Configuration;
 using Hyper.Registry.Storage;
 

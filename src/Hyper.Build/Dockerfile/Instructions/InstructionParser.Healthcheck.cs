@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Hyper.Oci;
+
 namespace Hyper.Build.Dockerfile.Instructions;
 
 public static partial class InstructionParser

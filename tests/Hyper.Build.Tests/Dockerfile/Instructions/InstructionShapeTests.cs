@@ -1,5 +1,6 @@
 using Hyper.Build.Dockerfile;
 using Hyper.Build.Dockerfile.Instructions;
+using Hyper.Oci;
 
 namespace Hyper.Build.Tests.Dockerfile.Instructions;
 

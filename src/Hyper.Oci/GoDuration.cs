@@ -1,10 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Hyper.Build.Dockerfile.Instructions;
+namespace Hyper.Oci;
 
 /// <summary>
 /// Durations written as Go's <c>time.ParseDuration</c> reads them (<c>30s</c>, <c>1m30s</c>, <c>1.5h</c>,
-/// <c>250ms</c>), because that is what HEALTHCHECK's flags take in every Dockerfile in the wild.
+/// <c>250ms</c>): HEALTHCHECK's flags take them in every Dockerfile in the wild, Distribution's config.yml
+/// writes its timeouts so, and hyperbuild's environment variables follow both. The one parser for all of them.
 /// </summary>
 public static class GoDuration
 {
@@ -35,6 +36,11 @@ public static class GoDuration
         duration = TimeSpan.FromTicks(nanoseconds / NanosecondsPerTick);
         return true;
     }
+
+    /// <summary>Reads <paramref name="text"/>.</summary>
+    /// <exception cref="FormatException">It is not a duration; the message says why in Go's words.</exception>
+    public static TimeSpan Parse(string text) =>
+        TryParse(text, out var duration, out var error) ? duration : throw new FormatException($"{error} (e.g. 24h, 1h30m, 90s or 500ms)");
 
     private static bool TryParseNanoseconds(string text, out long nanoseconds, [NotNullWhen(false)] out string? error)
     {

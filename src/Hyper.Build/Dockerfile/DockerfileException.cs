@@ -34,7 +34,7 @@ public sealed class DockerfileException : Exception
         var text = $"{fileName}:{line}: {message}";
         if (instruction is not null)
         {
-            text += $"\n  {line} | {instruction}";
+            text += $"\n  {line} | {SourceExcerpt.Shorten(instruction)}";
         }
 
         return hint is null ? text : $"{text}\n  hint: {hint}";

@@ -1,3 +1,4 @@
+using Hyper.Build.Dockerfile;
 using Hyper.Build.Dockerfile.Lint;
 
 namespace Hyper.Cli.Output;
@@ -29,7 +30,7 @@ public static class CheckReportWriter
             }
             else if (error.Instruction is not null)
             {
-                output.WriteLine($"  {error.Instruction}");
+                output.WriteLine($"  {SourceExcerpt.Shorten(error.Instruction)}");
             }
 
             if (error.Hint is not null)
@@ -112,7 +113,7 @@ public static class CheckReportWriter
         var width = last.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
         for (var line = Math.Max(start, 1); line <= last; line++)
         {
-            output.WriteLine($"  {line.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width)} | {lines[line - 1]}");
+            output.WriteLine($"  {line.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width)} | {SourceExcerpt.Shorten(lines[line - 1])}");
         }
 
         if (end > last)

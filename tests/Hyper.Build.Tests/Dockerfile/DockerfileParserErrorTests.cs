@@ -15,6 +15,17 @@ public sealed class DockerfileParserErrorTests
         Assert.Equal("COPPY . /app", error.Instruction);
     }
 
+    [Fact]
+    public void Message_quotes_at_most_200_characters_of_a_long_instruction()
+    {
+        var line = "DEPLOY " + new string('x', 10_000);
+
+        var error = Assert.Throws<DockerfileException>(() => DockerfileParser.Parse("FROM alpine\n" + line + "\n"));
+
+        Assert.Equal(line, error.Instruction);
+        Assert.EndsWith("\n  2 | " + line[..200] + "…", error.Message.Split("\n  hint:")[0], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("RNU make", "did you mean RUN?")]
     [InlineData("run2 make", "did you mean run?")]

@@ -44,6 +44,19 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void Check_quotes_at_most_200_characters_of_an_overlong_source_line()
+    {
+        Write("FROM scratch\nLABEL a=" + new string('x', 70_000) + "\n");
+
+        var (exitCode, output, _) = Run("build", "--call", "check", _context.Path);
+
+        Assert.Equal(BuildCommand.DockerfileFailed, exitCode);
+        Assert.Contains("Dockerfile:2: error: dockerfile line greater than max allowed size of 65535", output, StringComparison.Ordinal);
+        var quoted = Assert.Single(output.Split('\n'), l => l.StartsWith("  2 | ", StringComparison.Ordinal));
+        Assert.Equal("  2 | LABEL a=" + new string('x', 200 - "LABEL a=".Length) + "…", quoted);
+    }
+
+    [Fact]
     public void Check_prints_each_warning_with_its_line_and_source_and_exits_non_zero_as_buildx_does()
     {
         Write("FROM alpine AS Build\nCMD node app.js\n");

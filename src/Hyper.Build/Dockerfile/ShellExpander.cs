@@ -56,17 +56,19 @@ internal sealed partial class ShellExpander
 
     internal static int[] ToCodePoints(string value)
     {
-        var points = new List<int>(value.Length);
+        var points = new int[value.Length];
+        var count = 0;
         var index = 0;
         while (index < value.Length)
         {
             // Lone surrogates decode to U+FFFD, as invalid UTF-8 does in Go.
             Rune.DecodeFromUtf16(value.AsSpan(index), out var rune, out var consumed);
-            points.Add(rune.Value);
+            points[count++] = rune.Value;
             index += consumed;
         }
 
-        return [.. points];
+        // Only surrogate pairs make the text shorter in code points than in UTF-16 units.
+        return count == points.Length ? points : points[..count];
     }
 
     internal static void AppendCodePoint(StringBuilder builder, int codePoint)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 using Hyper.Build.Dockerfile.Instructions;
@@ -11,6 +12,8 @@ namespace Hyper.Build.Engine;
 internal sealed partial class BuildSession
 {
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private static readonly SearchValues<char> LineBreaksAndTabs = SearchValues.Create("\n\r\t");
 
     private async Task<StageState> BuildStageAsync(PlannedStage stage, CancellationToken cancellationToken)
     {
@@ -298,6 +301,13 @@ internal sealed partial class BuildSession
         if (instruction.Node.Heredocs.Count > 0 && text.IndexOf('\n', StringComparison.Ordinal) is var end and > 0)
         {
             text = text[..end];
+        }
+
+        // Most instructions are one line with single spaces already; only the others need splitting and joining.
+        if (text.AsSpan().IndexOfAny(LineBreaksAndTabs) < 0 && !text.Contains("  ", StringComparison.Ordinal)
+            && !text.StartsWith(' ') && !text.EndsWith(' '))
+        {
+            return text;
         }
 
         return string.Join(' ', text.Split((char[])['\n', '\r', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries));

@@ -141,6 +141,12 @@ public sealed partial class BuildPlanner
 
     private static void NoteUndefined(StageState stage, IReadOnlySet<string> unmatched, List<UndefinedVariable> undefined)
     {
+        // Nearly every word has none; sorting the empty set still costs an allocation per word.
+        if (unmatched.Count == 0)
+        {
+            return;
+        }
+
         foreach (var name in unmatched.Order(StringComparer.Ordinal))
         {
             if (stage.DeclaredArguments.Contains(name) || NonEnvironmentArguments.Contains(name) || undefined.Any(u => u.Name == name))

@@ -39,7 +39,7 @@ public sealed partial class BuildPlanner
                 Original = instructions[i],
                 Sources = stepSources,
                 Environment = environment,
-                UndefinedVariables = undefined,
+                UndefinedVariables = undefined.Count == 0 ? Array.Empty<UndefinedVariable>() : undefined,
             });
         }
 
@@ -49,7 +49,12 @@ public sealed partial class BuildPlanner
     // Stages are built in file order, so a stage can only use stages above it.
     private void RequireDispatched(StageState stage, Instruction instruction, List<ContentSource?>? sources)
     {
-        foreach (var source in sources ?? [])
+        if (sources is null)
+        {
+            return;
+        }
+
+        foreach (var source in sources)
         {
             if (source is not { Kind: ContentSourceKind.Stage, StageIndex: { } index } || _stages[index].Dispatched)
             {
@@ -84,7 +89,7 @@ public sealed partial class BuildPlanner
             case ArgInstruction arg:
                 return (DispatchArg(stage, arg, undefined), []);
             case LabelInstruction label:
-                return (label with { Labels = [.. label.Labels.Select(l => l with { Key = Word(l.Key), Value = Word(l.Value) })] }, []);
+                return (DispatchLabel(label, Word), []);
             case WorkdirInstruction workdir:
                 var path = Word(workdir.Path);
                 stage.WorkingDirectory = ResolvePath(stage.WorkingDirectory, path);
@@ -110,6 +115,27 @@ public sealed partial class BuildPlanner
                 // CMD, ENTRYPOINT, SHELL, HEALTHCHECK, MAINTAINER, ONBUILD: nothing is expanded by the builder.
                 return (instruction, []);
         }
+    }
+
+    // Labels are most often literal; keeping the parsed instruction then saves a copy of it per LABEL line,
+    // which a generated Dockerfile of tens of thousands of them would otherwise hold until the build ends.
+    private static LabelInstruction DispatchLabel(LabelInstruction label, Func<string, string> word)
+    {
+        List<KeyValue>? expanded = null;
+        for (var i = 0; i < label.Labels.Count; i++)
+        {
+            var pair = label.Labels[i];
+            var key = word(pair.Key);
+            var value = word(pair.Value);
+            if (expanded is null && (key != pair.Key || value != pair.Value))
+            {
+                expanded = [.. label.Labels.Take(i)];
+            }
+
+            expanded?.Add(pair with { Key = key, Value = value });
+        }
+
+        return expanded is null ? label : label with { Labels = expanded };
     }
 
     private ExposeInstruction DispatchExpose(StageState stage, ExposeInstruction expose, List<UndefinedVariable> undefined)

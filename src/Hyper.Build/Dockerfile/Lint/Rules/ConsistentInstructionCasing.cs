@@ -1,5 +1,3 @@
-using Hyper.Build.Dockerfile.Instructions;
-
 namespace Hyper.Build.Dockerfile.Lint.Rules;
 
 /// <summary>Instructions should all be upper case or all lower case, whichever most of the stages' instructions are.</summary>
@@ -19,17 +17,20 @@ public sealed class ConsistentInstructionCasing : ILintRule
             return [];
         }
 
-        // As in BuildKit, the ARGs before the first FROM are neither counted nor checked.
-        var instructions = subject.Dockerfile.Stages.SelectMany(static s => s.Instructions.Prepend(s.From)).ToList();
-        var lower = instructions.Count(static i => i.Keyword == i.Keyword.ToLowerInvariant());
-        var upper = instructions.Count(static i => i.Keyword != i.Keyword.ToLowerInvariant() && i.Keyword == i.Keyword.ToUpperInvariant());
+        // As in BuildKit, the ARGs before the first FROM are neither counted nor checked. Each keyword is read
+        // once: Instruction.Keyword makes a new string per call, and a Dockerfile may have tens of thousands.
+        var instructions = subject.Dockerfile.Stages
+            .SelectMany(static s => s.Instructions.Prepend(s.From))
+            .Select(static i => (Instruction: i, i.Keyword))
+            .ToList();
+        var lower = instructions.Count(static i => IsLower(i.Keyword));
+        var upper = instructions.Count(static i => !IsLower(i.Keyword) && IsUpper(i.Keyword));
         var majorityLower = lower > upper;
-        return instructions.Where(i => Violates(i, majorityLower)).Select(i => LintViolation.At(
-            this, i.Node, $"Command '{i.Keyword}' should match the case of the command majority ({(majorityLower ? "lowercase" : "uppercase")})"));
+        return instructions.Where(i => majorityLower ? !IsLower(i.Keyword) : !IsUpper(i.Keyword)).Select(i => LintViolation.At(
+            this, i.Instruction.Node, $"Command '{i.Keyword}' should match the case of the command majority ({(majorityLower ? "lowercase" : "uppercase")})"));
     }
 
-    private static bool Violates(Instruction instruction, bool majorityLower) =>
-        majorityLower
-            ? instruction.Keyword != instruction.Keyword.ToLowerInvariant()
-            : instruction.Keyword != instruction.Keyword.ToUpperInvariant();
+    private static bool IsLower(string keyword) => keyword == keyword.ToLowerInvariant();
+
+    private static bool IsUpper(string keyword) => keyword == keyword.ToUpperInvariant();
 }

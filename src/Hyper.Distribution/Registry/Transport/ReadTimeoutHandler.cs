@@ -1,5 +1,7 @@
 using System.Net;
 
+using Hyper.Distribution.Content;
+
 namespace Hyper.Distribution.Registry.Transport;
 
 /// <summary>
@@ -236,29 +238,11 @@ internal sealed class ReadTimeoutHandler(TimeSpan timeout) : DelegatingHandler
     }
 
     /// <summary>Each read gets the timeout to bring at least one byte.</summary>
-    private sealed class IdleReadStream(Stream inner, TimeSpan timeout, Func<long, Exception, Exception> stalled) : Stream
+    private sealed class IdleReadStream(Stream inner, TimeSpan timeout, Func<long, Exception, Exception> stalled) : PassThroughReadStream(inner)
     {
         private long _received;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _received;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override long Position => _received;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -266,7 +250,7 @@ internal sealed class ReadTimeoutHandler(TimeSpan timeout) : DelegatingHandler
             idle.CancelAfter(timeout);
             try
             {
-                var read = await inner.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+                var read = await Inner.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
                 _received += read;
                 return read;
             }
@@ -274,32 +258,6 @@ internal sealed class ReadTimeoutHandler(TimeSpan timeout) : DelegatingHandler
             {
                 throw stalled(_received, e);
             }
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync().ConfigureAwait(false);
-            await base.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

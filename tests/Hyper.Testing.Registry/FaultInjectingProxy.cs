@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
 
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Hyper.Testing.Registry;
 
@@ -18,20 +12,16 @@ namespace Hyper.Testing.Registry;
 /// </summary>
 public sealed class FaultInjectingProxy : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly HttpClient _upstream;
+    private LoopbackHttpHost? _host;
     private int _requestCount;
     private int _uploadDropped;
     private int _downloadDropped;
 
-    private FaultInjectingProxy(WebApplication app, HttpClient upstream)
-    {
-        _app = app;
-        _upstream = upstream;
-    }
+    private FaultInjectingProxy(HttpClient upstream) => _upstream = upstream;
 
     /// <summary>host:port, for references.</summary>
-    public string HostAndPort { get; private set; } = string.Empty;
+    public string HostAndPort => _host?.HostAndPort ?? string.Empty;
 
     /// <summary>Once: the first PATCH with more body than this passes only this many bytes on, then the connection is cut.</summary>
     public long? DropUploadAfter { get; set; }
@@ -49,22 +39,19 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
 
     public static async Task<FaultInjectingProxy> StartAsync(RunningRegistry registry)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var proxy = new FaultInjectingProxy(app, new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = registry.BaseAddress });
-        app.Run(proxy.ForwardAsync);
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        proxy.HostAndPort = $"127.0.0.1:{address.Port}";
+        ArgumentNullException.ThrowIfNull(registry);
+        var proxy = new FaultInjectingProxy(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = registry.BaseAddress });
+        proxy._host = await LoopbackHttpHost.StartAsync(proxy.ForwardAsync);
         return proxy;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
         _upstream.Dispose();
     }
 

@@ -2,13 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Hyper.Distribution.Tests.Registry;
 
@@ -22,21 +16,21 @@ namespace Hyper.Distribution.Tests.Registry;
 /// </summary>
 internal sealed class BasicAuthForwardingHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly HttpClient _upstream;
     private readonly string? _expected;
     private readonly BasicAuthForwardingHost? _uploadsTo;
 
-    private BasicAuthForwardingHost(WebApplication app, HttpClient upstream, string? expected, BasicAuthForwardingHost? uploadsTo)
+    private LoopbackHttpHost? _host;
+
+    private BasicAuthForwardingHost(HttpClient upstream, string? expected, BasicAuthForwardingHost? uploadsTo)
     {
-        _app = app;
         _upstream = upstream;
         _expected = expected;
         _uploadsTo = uploadsTo;
     }
 
     /// <summary>host:port, for references and credentials.</summary>
-    public string HostAndPort { get; private set; } = string.Empty;
+    public string HostAndPort => _host?.HostAndPort ?? string.Empty;
 
     /// <summary>Every request as <c>METHOD path Authorization</c> (<c>-</c> for none), in order of arrival.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
@@ -48,23 +42,19 @@ internal sealed class BasicAuthForwardingHost : IAsyncDisposable
     public static async Task<BasicAuthForwardingHost> StartAsync(
         RunningRegistry registry, string? user, string? password, BasicAuthForwardingHost? uploadsTo = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
         var upstream = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = registry.BaseAddress };
-        var host = new BasicAuthForwardingHost(app, upstream, user is null ? null : Basic(user, password!), uploadsTo);
-        app.Run(host.ForwardAsync);
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        host.HostAndPort = $"127.0.0.1:{address.Port}";
+        var host = new BasicAuthForwardingHost(upstream, user is null ? null : Basic(user, password!), uploadsTo);
+        host._host = await LoopbackHttpHost.StartAsync(host.ForwardAsync);
         return host;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
         _upstream.Dispose();
     }
 

@@ -1,12 +1,5 @@
-using System.Net;
-
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Hyper.Distribution.Tests.Registry;
 
@@ -16,13 +9,11 @@ namespace Hyper.Distribution.Tests.Registry;
 /// </summary>
 internal sealed class ScriptedHttpHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackHttpHost? _host;
     private int _requests;
 
-    private ScriptedHttpHost(WebApplication app) => _app = app;
-
     /// <summary>host:port, for references.</summary>
-    public string HostAndPort { get; private set; } = string.Empty;
+    public string HostAndPort => _host?.HostAndPort ?? string.Empty;
 
     public int RequestCount => Volatile.Read(ref _requests);
 
@@ -33,12 +24,8 @@ internal sealed class ScriptedHttpHost : IAsyncDisposable
 
     public static async Task<ScriptedHttpHost> StartAsync(RequestDelegate script)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var host = new ScriptedHttpHost(app);
-        app.Run(async context =>
+        var host = new ScriptedHttpHost();
+        host._host = await LoopbackHttpHost.StartAsync(async context =>
         {
             Interlocked.Increment(ref host._requests);
             try
@@ -49,15 +36,14 @@ internal sealed class ScriptedHttpHost : IAsyncDisposable
             {
             }
         });
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        host.HostAndPort = $"127.0.0.1:{address.Port}";
         return host;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
     }
 }
